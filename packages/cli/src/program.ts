@@ -96,15 +96,29 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       // Help and version end in a "zero" commander error; real parse errors were already printed.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (isUserError(error) || isFileError(error)) {
+    if (isUserError(error)) {
       io.stderr(`knsim: ${(error as Error).message}\n`);
+      return EXIT.usage;
+    }
+    const fileProblem = describeFileError(error);
+    if (fileProblem !== undefined) {
+      io.stderr(`knsim: ${fileProblem}\n`);
       return EXIT.usage;
     }
     throw error;
   }
 }
 
-function isFileError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && ['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR'].includes(code);
+const FILE_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+};
+
+/** A missing or unreadable file named on the command line is the user's error, not a crash. */
+function describeFileError(error: unknown): string | undefined {
+  const { code, path } = (error ?? {}) as { code?: unknown; path?: unknown };
+  if (typeof code !== 'string' || !(code in FILE_ERRORS)) return undefined;
+  return `cannot read ${typeof path === 'string' ? path : 'file'}: ${FILE_ERRORS[code]}`;
 }

@@ -1,17 +1,17 @@
 import type { Instant } from './duration.js';
 import { digestLog, encodeLog, type LogHeader } from './logCodec.js';
-import { RESERVED_EVENT_FIELDS, type EventShape, type LoggedEvent } from './LoggedEvent.js';
+import { RESERVED_EVENT_FIELDS, type AnyEvent, type EventShape, type LoggedEvent } from './LoggedEvent.js';
 
 /** Receives each event as it is appended (e.g. a {@link LogWriter}). */
 export interface LogSink {
-  append(event: LoggedEvent): void;
+  append(event: LoggedEvent<EventShape>): void;
 }
 
 /**
  * The append-only log of one run. It stamps events with `seq` and `at`, keeps them in memory
  * (unless `retain` is false, for runs that only stream to a sink) and forwards them to sinks.
  */
-export class EventLog<E extends EventShape = EventShape> {
+export class EventLog<E extends EventShape = AnyEvent> {
   readonly header: LogHeader;
   readonly #events: LoggedEvent<E>[] = [];
   readonly #sinks: LogSink[] = [];

@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { encodeEvent, encodeHeader, LogDigest, type LogHeader } from './logCodec.js';
-import type { LoggedEvent } from './LoggedEvent.js';
+import type { EventShape, LoggedEvent } from './LoggedEvent.js';
 
 export interface LogWriterOptions {
   /** Bytes buffered before a write to the file; memory stays bounded by this. Default 1 MiB. */
@@ -53,7 +53,7 @@ export class LogWriter {
     return this.#lines;
   }
 
-  append(event: LoggedEvent): void {
+  append(event: LoggedEvent<EventShape>): void {
     if (this.#closed) throw new Error(`log ${this.path} is closed`);
     this.#line(encodeEvent(event));
   }

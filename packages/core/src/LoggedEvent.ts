@@ -5,11 +5,16 @@ export interface EventShape {
   readonly type: string;
 }
 
+/** Any event: a type plus arbitrary JSON fields (the default when no event union is given). */
+export interface AnyEvent extends EventShape {
+  readonly [field: string]: unknown;
+}
+
 /**
  * An event as recorded: `seq` (1-based position in the log), `at` (virtual time), the event's own
  * fields, and optionally `cause`, the `seq` of the event that led to it.
  */
-export type LoggedEvent<E extends EventShape = EventShape> = E & {
+export type LoggedEvent<E extends EventShape = AnyEvent> = E & {
   readonly seq: number;
   readonly at: Instant;
   readonly cause?: number;

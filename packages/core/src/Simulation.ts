@@ -4,7 +4,7 @@ import { EventLog } from './EventLog.js';
 import { EventQueue, type TimerHandle } from './EventQueue.js';
 import { KernelScheduler } from './KernelScheduler.js';
 import { makeLogHeader } from './logCodec.js';
-import type { EventShape, LoggedEvent } from './LoggedEvent.js';
+import type { AnyEvent, EventShape, LoggedEvent } from './LoggedEvent.js';
 import { RandomStreams, type RandomStream } from './RandomStream.js';
 import { Store, type Projection } from './Store.js';
 
@@ -71,7 +71,7 @@ export type Component<S, E extends EventShape> = (context: ComponentContext<S, E
  * sim.run(); // sim.state === 3, sim.log.length === 3, sim.now === 3_000_000
  * ```
  */
-export class Simulation<S = undefined, E extends EventShape = EventShape> {
+export class Simulation<S = undefined, E extends EventShape = AnyEvent> {
   readonly queue = new EventQueue();
   readonly scheduler = new KernelScheduler(this.queue);
   readonly random: RandomStreams;

@@ -14,10 +14,10 @@ export interface Projection<S, E extends EventShape> {
   readonly evolve: Evolve<S, E>;
 }
 
-// One instance per process is fine: it holds configuration only, never state. Auto-freeze is off
-// because deep-freezing every new object costs more than the whole evolve on large states; the
-// tests check purity instead.
-const immer = new Immer({ autoFreeze: false });
+// One instance per process is fine: it holds configuration only, never state. Auto-freeze stays
+// on so that an evolve that keeps a reference to old state and mutates it fails loudly; large
+// collections live in PersistentMaps, which immer neither drafts nor freezes.
+const immer = new Immer({ autoFreeze: true });
 
 const FOLD_BATCH = 4096;
 
@@ -47,25 +47,32 @@ interface Snapshot<S> {
 }
 
 /**
- * The live state of a run: applies each event as it is logged, and keeps a snapshot every
- * `snapshotEvery` events so that {@link Store.stateAt} on a long log folds at most that many
- * events. Immer's structural sharing makes a snapshot a pointer, not a copy.
+ * The live state of a run. Events are folded lazily: `apply` queues an event and the queue is
+ * folded in one immer `produce` when the state is next read (or when `maxBatch` events are
+ * waiting), so a burst of events pays immer's copy-on-write once. A snapshot is kept every
+ * `snapshotEvery` events so that {@link Store.stateAt} folds at most that many events; immer's
+ * structural sharing makes a snapshot a pointer, not a copy.
  */
 export class Store<S, E extends EventShape> {
   readonly projection: Projection<S, E>;
   readonly #snapshotEvery: number;
+  readonly #maxBatch: number;
   readonly #snapshots: Snapshot<S>[];
   readonly #events: LoggedEvent<E>[] = [];
+  #folded = 0; // events already folded into #state
   #state: S;
 
-  constructor(projection: Projection<S, E>, options: { snapshotEvery?: number } = {}) {
+  constructor(projection: Projection<S, E>, options: { snapshotEvery?: number; maxBatch?: number } = {}) {
     this.projection = projection;
     this.#snapshotEvery = options.snapshotEvery ?? 1000;
+    this.#maxBatch = options.maxBatch ?? 256;
     this.#state = projection.initialState;
     this.#snapshots = [{ index: 0, at: 0, state: this.#state }];
   }
 
+  /** The state after every applied event. */
   get state(): S {
+    this.#flush();
     return this.#state;
   }
 
@@ -74,27 +81,21 @@ export class Store<S, E extends EventShape> {
     return this.#events.length;
   }
 
-  apply(event: LoggedEvent<E>): S {
-    const evolve = this.projection.evolve;
-    this.#state = immer.produce(this.#state, (draft: Draft<S>) => {
-      evolve(draft, event);
-    });
-    this.#record(event);
-    return this.#state;
+  /** Queues one event; it is folded before the state is next read. */
+  apply(event: LoggedEvent<E>): void {
+    this.#events.push(event);
+    if (this.#events.length - this.#folded >= this.#maxBatch) this.#flush();
   }
 
-  /** Applies several events in one produce (same result as applying them one by one). */
+  /** Applies several events (same result as applying them one by one). */
   applyAll(events: readonly LoggedEvent<E>[]): S {
-    for (let start = 0; start < events.length; start += this.#snapshotEvery) {
-      const chunk = events.slice(start, start + this.#snapshotEvery);
-      this.#state = fold(this.projection, chunk, this.#state);
-      for (const event of chunk) this.#record(event);
-    }
-    return this.#state;
+    for (const event of events) this.#events.push(event);
+    return this.state;
   }
 
   /** The state after every event with `at <= time`. */
   stateAt(time: Instant): S {
+    this.#flush();
     const snapshots = this.#snapshots;
     let low = 0;
     let high = snapshots.length - 1;
@@ -109,11 +110,21 @@ export class Store<S, E extends EventShape> {
     return fold(this.projection, this.#events.slice(snapshot.index, end), snapshot.state);
   }
 
-  #record(event: LoggedEvent<E>): void {
-    this.#events.push(event);
-    const count = this.#events.length;
-    if (count % this.#snapshotEvery === 0) {
-      this.#snapshots.push({ index: count, at: event.at, state: this.#state });
+  #flush(): void {
+    const events = this.#events;
+    const evolve = this.projection.evolve;
+    while (this.#folded < events.length) {
+      // Stop each batch at the next snapshot boundary so snapshots land on exact counts.
+      const boundary = (Math.floor(this.#folded / this.#snapshotEvery) + 1) * this.#snapshotEvery;
+      const start = this.#folded;
+      const end = Math.min(events.length, boundary);
+      this.#state = immer.produce(this.#state, (draft: Draft<S>) => {
+        for (let i = start; i < end; i++) evolve(draft, events[i] as LoggedEvent<E>);
+      });
+      this.#folded = end;
+      if (end === boundary) {
+        this.#snapshots.push({ index: end, at: (events[end - 1] as LoggedEvent<E>).at, state: this.#state });
+      }
     }
   }
 }

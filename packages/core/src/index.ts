@@ -22,7 +22,7 @@ export {
 export { EventQueue, type TimerHandle } from './EventQueue.js';
 export { RandomStream, RandomStreams } from './RandomStream.js';
 export { canonicalJson } from './canonicalJson.js';
-export { RESERVED_EVENT_FIELDS, type EventShape, type LoggedEvent } from './LoggedEvent.js';
+export { RESERVED_EVENT_FIELDS, type AnyEvent, type EventShape, type LoggedEvent } from './LoggedEvent.js';
 export {
   digestLog,
   encodeEvent,
@@ -39,7 +39,7 @@ export { decodeLog, LogFormatError, readLogFile, type DecodedLog } from './readL
 export { LogWriter, type LogWriterOptions } from './LogWriter.js';
 export { EventLog, type LogSink } from './EventLog.js';
 export { fold, Store, type Evolve, type Projection } from './Store.js';
-export { Partitioned, type PartitionedRecord } from './PartitionedRecord.js';
+export { PersistentMap } from './PersistentMap.js';
 export { KernelScheduler } from './KernelScheduler.js';
 export { CommandRejected, type Decider } from './Decider.js';
 export { isUserError, UserError } from './UserError.js';

@@ -44,7 +44,7 @@ export function encodeHeader(header: LogHeader): string {
  * Encodes one event as a canonical NDJSON line (without the newline): `seq`, `at`, `type` first
  * for readability, then `cause`, then the payload with sorted keys.
  */
-export function encodeEvent(event: LoggedEvent): string {
+export function encodeEvent(event: LoggedEvent<EventShape>): string {
   const { seq, at, type, cause, ...payload } = event as LoggedEvent & Record<string, unknown>;
   const rest = canonicalJson(payload);
   const head = `{"seq":${seq},"at":${at},"type":${JSON.stringify(type)}${cause === undefined ? '' : `,"cause":${cause as number}`}`;

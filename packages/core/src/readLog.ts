@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { LOG_FORMAT_NAME, LOG_FORMAT_VERSION, type LogHeader } from './logCodec.js';
-import type { EventShape, LoggedEvent } from './LoggedEvent.js';
+import type { AnyEvent, EventShape, LoggedEvent } from './LoggedEvent.js';
 
 /** A log that cannot be read; `line` is 1-based (the header is line 1). */
 export class LogFormatError extends Error {
@@ -14,7 +14,7 @@ export class LogFormatError extends Error {
   }
 }
 
-export interface DecodedLog<E extends EventShape = EventShape> {
+export interface DecodedLog<E extends EventShape = AnyEvent> {
   readonly header: LogHeader;
   readonly events: readonly LoggedEvent<E>[];
 }
@@ -25,7 +25,7 @@ export interface DecodedLog<E extends EventShape = EventShape> {
  * string, `cause` (when present) naming an earlier event. Any problem throws a
  * {@link LogFormatError} with the line number; nothing is returned half-loaded.
  */
-export function decodeLog<E extends EventShape = EventShape>(text: string, source?: string): DecodedLog<E> {
+export function decodeLog<E extends EventShape = AnyEvent>(text: string, source?: string): DecodedLog<E> {
   if (text.length === 0) throw new LogFormatError(1, 'empty log: no header line', source);
   const lines = text.split('\n');
   const last = lines.pop();
@@ -88,7 +88,7 @@ export function decodeLog<E extends EventShape = EventShape>(text: string, sourc
 }
 
 /** Reads and checks a log file (see {@link decodeLog}). */
-export function readLogFile<E extends EventShape = EventShape>(path: string): DecodedLog<E> {
+export function readLogFile<E extends EventShape = AnyEvent>(path: string): DecodedLog<E> {
   return decodeLog<E>(readFileSync(path, 'utf8'), path);
 }
 

@@ -1,0 +1,38 @@
+import { formatTable, peakRssMiB, type Measurement } from './harness.js';
+import { kernelBenchmarks } from './kernel.js';
+import { storeBenchmarks } from './store.js';
+
+/** Every suite `pnpm bench` knows; later issues add theirs here. */
+const SUITES: Readonly<Record<string, (options: { quick: boolean }) => Measurement[]>> = {
+  kernel: kernelBenchmarks,
+  store: storeBenchmarks,
+};
+
+function usage(): string {
+  return `usage: pnpm bench [--json] [--quick] [SUITE...]\nsuites: ${Object.keys(SUITES).join(', ')}\n`;
+}
+
+function main(argv: readonly string[]): number {
+  const json = argv.includes('--json');
+  const quick = argv.includes('--quick');
+  const unknownFlags = argv.filter((a) => a.startsWith('-') && !['--json', '--quick'].includes(a));
+  const names = argv.filter((a) => !a.startsWith('-'));
+  const unknownSuites = names.filter((n) => !(n in SUITES));
+  if (unknownFlags.length > 0 || unknownSuites.length > 0 || argv.includes('--help')) {
+    process.stderr.write(usage());
+    return argv.includes('--help') ? 0 : 2;
+  }
+  const selected = names.length > 0 ? names : Object.keys(SUITES);
+  const all: Measurement[] = [];
+  for (const name of selected) {
+    const results = (SUITES[name] as (options: { quick: boolean }) => Measurement[])({ quick });
+    all.push(...results);
+    if (json) for (const m of results) process.stdout.write(JSON.stringify(m) + '\n');
+  }
+  const rss: Measurement = { name: 'process/peak RSS', unit: 'MiB', value: peakRssMiB() };
+  if (json) process.stdout.write(JSON.stringify(rss) + '\n');
+  else process.stdout.write(formatTable([...all, rss]));
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));

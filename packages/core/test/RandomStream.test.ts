@@ -1,0 +1,97 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { RandomStreams } from '@knsim/core';
+
+const draw = (streams: RandomStreams, name: string, count = 20) =>
+  Array.from({ length: count }, () => streams.stream(name).next());
+
+describe('RandomStreams', () => {
+  it('reproduces a stream from (seed, name)', () => {
+    expect(draw(new RandomStreams(42), 'a')).toEqual(draw(new RandomStreams(42), 'a'));
+    expect(draw(new RandomStreams(42), 'a')).not.toEqual(draw(new RandomStreams(43), 'a'));
+    expect(draw(new RandomStreams(42), 'a')).not.toEqual(draw(new RandomStreams(42), 'b'));
+  });
+
+  it('numeric and string seeds of the same text agree', () => {
+    expect(draw(new RandomStreams(7), 'x')).toEqual(draw(new RandomStreams('7'), 'x'));
+  });
+
+  it('adding a consumer leaves other streams unchanged (seed 99)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 5 }),
+        (others) => {
+          const alone = new RandomStreams(99);
+          const expected = draw(alone, 'victim');
+          const crowded = new RandomStreams(99);
+          const interleaved: number[] = [];
+          for (let i = 0; i < 20; i++) {
+            for (const other of others) if (other !== 'victim') crowded.stream(other).next();
+            interleaved.push(crowded.stream('victim').next());
+          }
+          expect(interleaved).toEqual(expected);
+        },
+      ),
+      { seed: 99, numRuns: 50 },
+    );
+  });
+
+  it('returns the same stream object for the same name and lists names', () => {
+    const streams = new RandomStreams(1);
+    expect(streams.stream('b')).toBe(streams.stream('b'));
+    streams.stream('a');
+    expect(streams.names()).toEqual(['a', 'b']);
+  });
+});
+
+describe('RandomStream helpers', () => {
+  const rng = () => new RandomStreams(5).stream('helpers');
+
+  it('int covers [low, high] inclusive and rejects bad bounds', () => {
+    const r = rng();
+    const seen = new Set<number>();
+    for (let i = 0; i < 2000; i++) seen.add(r.int(3, 7));
+    expect([...seen].sort()).toEqual([3, 4, 5, 6, 7]);
+    expect(() => r.int(5, 4)).toThrow(RangeError);
+    expect(() => r.int(0.5, 4)).toThrow(RangeError);
+  });
+
+  it('exponential, normal and lognormal have the right moments', () => {
+    const r = rng();
+    const n = 50_000;
+    let sumExp = 0;
+    let sumNormal = 0;
+    let sumSquares = 0;
+    const logs: number[] = [];
+    for (let i = 0; i < n; i++) {
+      sumExp += r.exponential(2);
+      const x = r.normal(1, 3);
+      sumNormal += x;
+      sumSquares += (x - 1) ** 2;
+      logs.push(r.lognormal(Math.log(10), 0.5));
+    }
+    expect(sumExp / n).toBeCloseTo(2, 1);
+    expect(sumNormal / n).toBeCloseTo(1, 1);
+    expect(Math.sqrt(sumSquares / n)).toBeCloseTo(3, 1);
+    logs.sort((a, b) => a - b);
+    expect(logs[n / 2]!).toBeGreaterThan(9.7);
+    expect(logs[n / 2]!).toBeLessThan(10.3);
+  });
+
+  it('choice, weightedChoice and shuffle', () => {
+    const r = rng();
+    const counts = { a: 0, b: 0, c: 0 };
+    for (let i = 0; i < 30_000; i++) counts[r.weightedChoice(['a', 'b', 'c'] as const, [1, 0, 3])]++;
+    expect(counts.b).toBe(0);
+    expect(counts.c / counts.a).toBeGreaterThan(2.8);
+    expect(counts.c / counts.a).toBeLessThan(3.2);
+    expect(() => r.weightedChoice(['a'], [0])).toThrow(/all weights are 0/);
+    expect(() => r.weightedChoice(['a'], [-1])).toThrow(/bad weight/);
+    expect(() => r.choice([])).toThrow(/empty/);
+    const items = [...Array(50).keys()];
+    const shuffled = r.shuffle(items);
+    expect(shuffled).not.toEqual(items);
+    expect([...shuffled].sort((a, b) => a - b)).toEqual(items);
+    expect(items).toEqual([...Array(50).keys()]);
+  });
+});
