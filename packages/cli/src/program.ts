@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { isUserError, parseDuration, readLogFile, digestLog, formatDuration, UserError } from '@knsim/core';
+import { registerClusterCommands } from './clusterCommands.js';
 import { formatDemo, runDemo } from './demo.js';
 import type { CliIo } from './io.js';
 import { VERSION } from './version.js';
@@ -82,6 +83,7 @@ export function buildProgram(io: CliIo): Command {
       );
     });
 
+  registerClusterCommands(program, io);
   return program;
 }
 

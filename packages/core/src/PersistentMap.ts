@@ -35,28 +35,11 @@ export class PersistentMap<V> implements Iterable<[string, V]> {
   ) {}
 
   get(key: string): V | undefined {
-    let node = this.root;
-    const hash = hashKey(key);
-    let shift = 0;
-    while (node !== null) {
-      if (node.kind === BRANCH) {
-        const bit = 1 << ((hash >>> shift) & MASK);
-        if ((node.bitmap & bit) === 0) return undefined;
-        node = node.children[popcount(node.bitmap & (bit - 1))] as Node<V>;
-        shift += BITS;
-      } else if (node.kind === ENTRY) {
-        return node.key === key ? node.value : undefined;
-      } else {
-        if (node.hash !== hash) return undefined;
-        for (const entry of node.entries) if (entry.key === key) return entry.value;
-        return undefined;
-      }
-    }
-    return undefined;
+    return this.#entry(key)?.value;
   }
 
   has(key: string): boolean {
-    return this.get(key) !== undefined || this.#hasUndefined(key);
+    return this.#entry(key) !== undefined;
   }
 
   /** A new map with `key` set to `value` (this map itself when nothing changes). */
@@ -108,9 +91,24 @@ export class PersistentMap<V> implements Iterable<[string, V]> {
     return Object.fromEntries(this.sortedEntries());
   }
 
-  #hasUndefined(key: string): boolean {
-    for (const [k, v] of this.entries()) if (k === key) return v === undefined;
-    return false;
+  #entry(key: string): Entry<V> | undefined {
+    let node = this.root;
+    const hash = hashKey(key);
+    let shift = 0;
+    while (node !== null) {
+      if (node.kind === BRANCH) {
+        const bit = 1 << ((hash >>> shift) & MASK);
+        if ((node.bitmap & bit) === 0) return undefined;
+        node = node.children[popcount(node.bitmap & (bit - 1))] as Node<V>;
+        shift += BITS;
+      } else if (node.kind === ENTRY) {
+        return node.key === key ? node : undefined;
+      } else {
+        if (node.hash !== hash) return undefined;
+        return node.entries.find((entry) => entry.key === key);
+      }
+    }
+    return undefined;
   }
 }
 

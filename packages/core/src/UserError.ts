@@ -11,6 +11,6 @@ export function isUserError(error: unknown): error is Error {
   return (
     error instanceof UserError ||
     (error instanceof Error &&
-      ['DurationParseError', 'LogFormatError', 'CommandRejected'].includes(error.name))
+      ['DurationParseError', 'LogFormatError', 'CommandRejected', 'DistributionError', 'LabelSelectorParseError', 'AddressParseError'].includes(error.name))
   );
 }

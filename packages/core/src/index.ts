@@ -52,3 +52,13 @@ export {
   type SimulationOptions,
   type StopReason,
 } from './Simulation.js';
+export {
+  DistributionError,
+  maxDuration,
+  meanDuration,
+  parseDurationDistribution,
+  sampleDuration,
+  type DurationDistribution,
+  type DurationDistributionSpec,
+} from './DurationDistribution.js';
+export type { Draft } from 'immer';

@@ -1,0 +1,406 @@
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { describeBadCidr, parseIpv4Cidr, qualifiedNameProblems, labelValueProblems, dns1123SubdomainProblems, type Ipv4Cidr, type Taint } from '@knsim/api';
+import {
+  DistributionError,
+  parseDuration,
+  parseDurationDistribution,
+  UserError,
+  type Duration,
+  type DurationDistribution,
+} from '@knsim/core';
+
+/** One node as the user describes it in the cluster configuration. */
+export interface NodeConfigSpec {
+  readonly name: string;
+  readonly zone?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly taints?: readonly Taint[];
+  readonly maxPods?: number;
+  /** The node's InternalIP; by default the next address of `nodeNetworkCIDR`. */
+  readonly address?: string;
+}
+
+/**
+ * The cluster configuration as written by users (YAML/JSON file given with `--config`, or the
+ * `cluster` section of a scenario). Every field is optional; {@link resolveClusterConfig} fills in
+ * Kubernetes' defaults.
+ */
+export interface ClusterConfigSpec {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  /** A node count, or explicit nodes. Default 3. */
+  readonly nodes?: number | readonly NodeConfigSpec[];
+  /** Zones that counted nodes are spread over (round robin). Default `["zone-a"]`. */
+  readonly zones?: readonly string[];
+  readonly clusterCIDR?: string;
+  readonly nodeCIDRMaskSize?: number;
+  readonly serviceCIDR?: string;
+  readonly serviceNodePortRange?: string;
+  readonly clusterDomain?: string;
+  /** Where node InternalIPs come from. Default `172.18.0.0/16` (as kind's docker network). */
+  readonly nodeNetworkCIDR?: string;
+  /** Addresses a cloud/MetalLB-like controller hands to LoadBalancer Services. */
+  readonly loadBalancerIPPool?: string;
+  readonly maxPodsPerNode?: number;
+  readonly timings?: TimingsSpec;
+}
+
+/** Delays of the control plane and kubelets, each a duration or a distribution. */
+export interface TimingsSpec {
+  /** A controller's reaction to a watched change (informer + work queue). */
+  readonly controllerSync?: unknown;
+  /** From a pod being created to the scheduler binding it. */
+  readonly scheduling?: unknown;
+  /** Sandbox creation and CNI ADD (the pod gets its IP at the end). */
+  readonly sandboxCreation?: unknown;
+  /** From sandbox ready to containers running. */
+  readonly containerStart?: unknown;
+  /** From SIGTERM to the containers exiting (capped by the grace period). */
+  readonly containerStop?: unknown;
+  /** How long a Job's pod runs before it succeeds. */
+  readonly jobPodRuntime?: unknown;
+  /** kube-proxy: from an EndpointSlice/Service change to a node's watch seeing it. */
+  readonly proxyPropagation?: unknown;
+  readonly nodeMonitorPeriod?: string;
+  readonly nodeMonitorGracePeriod?: string;
+  readonly nodeLeaseRenewInterval?: string;
+  /** Seconds pods tolerate `not-ready`/`unreachable` before eviction (admission default 300). */
+  readonly defaultTolerationSeconds?: number;
+  /** Nodes tainted per second per zone after they fail (`--node-eviction-rate`, 0.1). */
+  readonly nodeEvictionRate?: number;
+}
+
+/** A node after defaults. */
+export interface NodeConfig {
+  readonly name: string;
+  readonly zone: string | undefined;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly Taint[];
+  readonly maxPods: number;
+  readonly address: string | undefined;
+}
+
+export interface Timings {
+  readonly controllerSync: DurationDistribution;
+  readonly scheduling: DurationDistribution;
+  readonly sandboxCreation: DurationDistribution;
+  readonly containerStart: DurationDistribution;
+  readonly containerStop: DurationDistribution;
+  readonly jobPodRuntime: DurationDistribution;
+  readonly proxyPropagation: DurationDistribution;
+  readonly nodeMonitorPeriod: Duration;
+  readonly nodeMonitorGracePeriod: Duration;
+  readonly nodeLeaseRenewInterval: Duration;
+  readonly defaultTolerationSeconds: number;
+  readonly nodeEvictionRate: number;
+}
+
+/** The cluster configuration with every default applied; plain data, recorded in the log. */
+export interface ClusterConfig {
+  readonly nodes: readonly NodeConfig[];
+  /** True when the user listed nodes or a count (so Node manifests add to them). */
+  readonly nodesGiven: boolean;
+  readonly clusterCIDR: string;
+  readonly nodeCIDRMaskSize: number;
+  readonly serviceCIDR: string;
+  readonly serviceNodePortRange: { readonly base: number; readonly size: number };
+  readonly clusterDomain: string;
+  readonly nodeNetworkCIDR: string;
+  readonly loadBalancerIPPool: string;
+  readonly maxPodsPerNode: number;
+  readonly timings: Timings;
+}
+
+export const CLUSTER_CONFIG_API_VERSION = 'knsim.dev/v1alpha1';
+export const ZONE_LABEL = 'topology.kubernetes.io/zone';
+export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
+
+/** Kubernetes' defaults, and realistic delays where Kubernetes has no single number. */
+export const DEFAULT_CLUSTER_CONFIG = {
+  nodes: 3,
+  zones: ['zone-a'],
+  clusterCIDR: '10.244.0.0/16',
+  nodeCIDRMaskSize: 24,
+  serviceCIDR: '10.96.0.0/12',
+  serviceNodePortRange: '30000-32767',
+  clusterDomain: 'cluster.local',
+  nodeNetworkCIDR: '172.18.0.0/16',
+  loadBalancerIPPool: '198.51.100.0/24',
+  maxPodsPerNode: 110,
+  timings: {
+    controllerSync: { uniform: { min: '1ms', max: '20ms' } },
+    scheduling: { uniform: { min: '5ms', max: '50ms' } },
+    sandboxCreation: { lognormal: { median: '600ms', sigma: 0.4, max: '10s' } },
+    containerStart: { lognormal: { median: '800ms', sigma: 0.5, max: '30s' } },
+    containerStop: { lognormal: { median: '1s', sigma: 0.5 } },
+    jobPodRuntime: '30s',
+    proxyPropagation: { lognormal: { median: '150ms', sigma: 0.6, max: '5s' } },
+    nodeMonitorPeriod: '5s',
+    nodeMonitorGracePeriod: '50s',
+    nodeLeaseRenewInterval: '10s',
+    defaultTolerationSeconds: 300,
+    nodeEvictionRate: 0.1,
+  },
+} as const;
+
+/** One problem with a cluster configuration: the field path and why. */
+export interface ConfigIssue {
+  readonly path: string;
+  readonly reason: string;
+}
+
+/** A cluster configuration that cannot be used; lists every problem found. */
+export class ClusterConfigError extends UserError {
+  override readonly name = 'ClusterConfigError';
+  constructor(
+    readonly issues: readonly ConfigIssue[],
+    readonly source = 'cluster configuration',
+  ) {
+    super(
+      `invalid ${source} (${issues.length === 1 ? '1 error' : `${issues.length} errors`}):\n` +
+        issues.map((issue) => `  ${issue.path}: ${issue.reason}`).join('\n'),
+    );
+  }
+}
+
+const TOP_LEVEL_FIELDS = new Set([
+  'apiVersion',
+  'kind',
+  'nodes',
+  'zones',
+  'clusterCIDR',
+  'nodeCIDRMaskSize',
+  'serviceCIDR',
+  'serviceNodePortRange',
+  'clusterDomain',
+  'nodeNetworkCIDR',
+  'loadBalancerIPPool',
+  'maxPodsPerNode',
+  'timings',
+]);
+const NODE_FIELDS = new Set(['name', 'zone', 'labels', 'taints', 'maxPods', 'address']);
+const DISTRIBUTION_TIMINGS = [
+  'controllerSync',
+  'scheduling',
+  'sandboxCreation',
+  'containerStart',
+  'containerStop',
+  'jobPodRuntime',
+  'proxyPropagation',
+] as const;
+const FIXED_TIMINGS = ['nodeMonitorPeriod', 'nodeMonitorGracePeriod', 'nodeLeaseRenewInterval'] as const;
+
+/**
+ * Validates a configuration and applies defaults. All problems are collected and thrown together
+ * as a {@link ClusterConfigError} naming each field path.
+ *
+ * @example
+ * ```ts
+ * const config = resolveClusterConfig({ nodes: 5, zones: ['a', 'b'] });
+ * config.nodes[1]; // { name: 'node-2', zone: 'b', ... }
+ * config.serviceCIDR; // '10.96.0.0/12'
+ * ```
+ */
+export function resolveClusterConfig(spec: ClusterConfigSpec = {}, source?: string): ClusterConfig {
+  const issues: ConfigIssue[] = [];
+  const problem = (path: string, reason: string): void => void issues.push({ path, reason });
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
+    throw new ClusterConfigError([{ path: '(root)', reason: 'expected a mapping' }], source);
+  }
+  for (const key of Object.keys(spec)) if (!TOP_LEVEL_FIELDS.has(key)) problem(key, `unknown field (known: ${[...TOP_LEVEL_FIELDS].join(', ')})`);
+  if (spec.apiVersion !== undefined && spec.apiVersion !== CLUSTER_CONFIG_API_VERSION) {
+    problem('apiVersion', `expected ${CLUSTER_CONFIG_API_VERSION}`);
+  }
+  if (spec.kind !== undefined && spec.kind !== 'ClusterConfig') problem('kind', 'expected ClusterConfig');
+
+  const d = DEFAULT_CLUSTER_CONFIG;
+  const clusterCIDR = cidrField(spec.clusterCIDR ?? d.clusterCIDR, 'clusterCIDR', problem);
+  const serviceCIDR = cidrField(spec.serviceCIDR ?? d.serviceCIDR, 'serviceCIDR', problem);
+  const nodeNetworkCIDR = cidrField(spec.nodeNetworkCIDR ?? d.nodeNetworkCIDR, 'nodeNetworkCIDR', problem);
+  const loadBalancerIPPool = cidrField(spec.loadBalancerIPPool ?? d.loadBalancerIPPool, 'loadBalancerIPPool', problem);
+  const nodeCIDRMaskSize = spec.nodeCIDRMaskSize ?? d.nodeCIDRMaskSize;
+  if (!Number.isInteger(nodeCIDRMaskSize) || nodeCIDRMaskSize < 1 || nodeCIDRMaskSize > 30) {
+    problem('nodeCIDRMaskSize', `expected an integer between 1 and 30, got ${JSON.stringify(nodeCIDRMaskSize)}`);
+  } else if (clusterCIDR !== undefined && nodeCIDRMaskSize <= clusterCIDR.prefixLength) {
+    problem('nodeCIDRMaskSize', `/${nodeCIDRMaskSize} must be longer than the cluster CIDR's /${clusterCIDR.prefixLength}`);
+  }
+  if (serviceCIDR !== undefined && serviceCIDR.prefixLength > 30) problem('serviceCIDR', 'must hold at least 4 addresses (/30 or larger)');
+  for (const [nameA, a, nameB, b] of [
+    ['clusterCIDR', clusterCIDR, 'serviceCIDR', serviceCIDR],
+    ['clusterCIDR', clusterCIDR, 'nodeNetworkCIDR', nodeNetworkCIDR],
+    ['serviceCIDR', serviceCIDR, 'nodeNetworkCIDR', nodeNetworkCIDR],
+  ] as const) {
+    if (a !== undefined && b !== undefined && a.overlaps(b)) problem(nameB, `${b.toString()} overlaps ${nameA} ${a.toString()}`);
+  }
+  const serviceNodePortRange = portRangeField(spec.serviceNodePortRange ?? d.serviceNodePortRange, problem);
+  const clusterDomain = spec.clusterDomain ?? d.clusterDomain;
+  const domainProblems = typeof clusterDomain === 'string' ? dns1123SubdomainProblems(clusterDomain) : ['expected a string'];
+  for (const reason of domainProblems) problem('clusterDomain', reason);
+  const maxPodsPerNode = spec.maxPodsPerNode ?? d.maxPodsPerNode;
+  if (!Number.isInteger(maxPodsPerNode) || maxPodsPerNode < 1) problem('maxPodsPerNode', 'expected a positive integer');
+
+  const zones = spec.zones ?? d.zones;
+  if (!Array.isArray(zones) || zones.length === 0) problem('zones', 'expected a non-empty list of zone names');
+  else zones.forEach((zone, i) => labelValueProblems(String(zone)).forEach((r) => problem(`zones[${i}]`, r)));
+
+  const nodes = resolveNodes(spec.nodes ?? d.nodes, Array.isArray(zones) && zones.length > 0 ? zones : ['zone-a'], maxPodsPerNode, problem);
+  const timings = resolveTimings(spec.timings, problem);
+
+  if (issues.length > 0) throw new ClusterConfigError(issues, source);
+  return {
+    nodes,
+    nodesGiven: spec.nodes !== undefined,
+    clusterCIDR: (clusterCIDR as Ipv4Cidr).toString(),
+    nodeCIDRMaskSize,
+    serviceCIDR: (serviceCIDR as Ipv4Cidr).toString(),
+    serviceNodePortRange: serviceNodePortRange as { base: number; size: number },
+    clusterDomain,
+    nodeNetworkCIDR: (nodeNetworkCIDR as Ipv4Cidr).toString(),
+    loadBalancerIPPool: (loadBalancerIPPool as Ipv4Cidr).toString(),
+    maxPodsPerNode,
+    timings: timings as Timings,
+  };
+}
+
+/** Reads a cluster configuration file (YAML or JSON) and resolves it. */
+export function loadClusterConfig(path: string): { spec: ClusterConfigSpec; config: ClusterConfig } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UserError(`cannot read cluster configuration ${path}: ${(error as Error).message}`);
+  }
+  const document = parseDocument(text, { prettyErrors: false });
+  if (document.errors.length > 0) {
+    const first = document.errors[0];
+    const where = first?.linePos?.[0] === undefined ? '' : `:${first.linePos[0].line}:${first.linePos[0].col}`;
+    throw new UserError(`${path}${where}: invalid YAML: ${first?.message.split('\n')[0] ?? 'parse error'}`);
+  }
+  const spec = (document.toJS({ maxAliasCount: 100 }) ?? {}) as ClusterConfigSpec;
+  return { spec, config: resolveClusterConfig(spec, path) };
+}
+
+function cidrField(value: unknown, path: string, problem: (path: string, reason: string) => void): Ipv4Cidr | undefined {
+  if (typeof value !== 'string') {
+    problem(path, 'expected a CIDR string such as 10.96.0.0/12');
+    return undefined;
+  }
+  const bad = describeBadCidr(value);
+  if (bad !== undefined) {
+    problem(path, bad);
+    return undefined;
+  }
+  try {
+    return parseIpv4Cidr(value);
+  } catch {
+    problem(path, `${value}: only IPv4 clusters are supported so far`);
+    return undefined;
+  }
+}
+
+function portRangeField(value: unknown, problem: (path: string, reason: string) => void): { base: number; size: number } | undefined {
+  const match = typeof value === 'string' ? /^(\d+)-(\d+)$/.exec(value.trim()) : null;
+  if (match === null) {
+    problem('serviceNodePortRange', `expected "low-high" such as 30000-32767, got ${JSON.stringify(value)}`);
+    return undefined;
+  }
+  const low = Number(match[1]);
+  const high = Number(match[2]);
+  if (low < 1 || high > 65535 || high < low) {
+    problem('serviceNodePortRange', `${String(value)}: ports must satisfy 1 <= low <= high <= 65535`);
+    return undefined;
+  }
+  return { base: low, size: high - low + 1 };
+}
+
+function resolveNodes(
+  nodes: unknown,
+  zones: readonly string[],
+  maxPodsPerNode: number,
+  problem: (path: string, reason: string) => void,
+): NodeConfig[] {
+  if (typeof nodes === 'number') {
+    if (!Number.isInteger(nodes) || nodes < 0 || nodes > 5000) {
+      problem('nodes', `expected a node count from 0 to 5000 (the Kubernetes scale envelope), got ${nodes}`);
+      return [];
+    }
+    return Array.from({ length: nodes }, (_, i) => ({
+      name: `node-${i + 1}`,
+      zone: zones[i % zones.length],
+      labels: {},
+      taints: [],
+      maxPods: maxPodsPerNode,
+      address: undefined,
+    }));
+  }
+  if (!Array.isArray(nodes)) {
+    problem('nodes', 'expected a node count or a list of nodes');
+    return [];
+  }
+  const seen = new Set<string>();
+  return nodes.map((raw: unknown, i): NodeConfig => {
+    const at = `nodes[${i}]`;
+    const node = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<NodeConfigSpec>;
+    if (typeof raw !== 'object' || raw === null) problem(at, 'expected a mapping with at least a name');
+    for (const key of Object.keys(node)) if (!NODE_FIELDS.has(key)) problem(`${at}.${key}`, `unknown field (known: ${[...NODE_FIELDS].join(', ')})`);
+    const name = typeof node.name === 'string' ? node.name : '';
+    if (name === '') problem(`${at}.name`, 'required');
+    else for (const reason of dns1123SubdomainProblems(name)) problem(`${at}.name`, reason);
+    if (seen.has(name)) problem(`${at}.name`, `duplicate node name ${name}`);
+    seen.add(name);
+    for (const [key, value] of Object.entries(node.labels ?? {})) {
+      qualifiedNameProblems(key).forEach((r) => problem(`${at}.labels[${key}]`, r));
+      labelValueProblems(String(value)).forEach((r) => problem(`${at}.labels[${key}]`, r));
+    }
+    (node.taints ?? []).forEach((taint, t) => {
+      if (!['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(taint.effect)) {
+        problem(`${at}.taints[${t}].effect`, 'expected NoSchedule, PreferNoSchedule or NoExecute');
+      }
+      if (typeof taint.key !== 'string' || taint.key === '') problem(`${at}.taints[${t}].key`, 'required');
+    });
+    const maxPods = node.maxPods ?? maxPodsPerNode;
+    if (!Number.isInteger(maxPods) || maxPods < 1) problem(`${at}.maxPods`, 'expected a positive integer');
+    return {
+      name,
+      zone: node.zone ?? node.labels?.[ZONE_LABEL] ?? zones[i % zones.length],
+      labels: { ...(node.labels ?? {}) },
+      taints: [...(node.taints ?? [])],
+      maxPods,
+      address: node.address,
+    };
+  });
+}
+
+function resolveTimings(spec: TimingsSpec | undefined, problem: (path: string, reason: string) => void): Timings | undefined {
+  const given = (spec ?? {}) as Record<string, unknown>;
+  const d = DEFAULT_CLUSTER_CONFIG.timings as Record<string, unknown>;
+  const known = new Set<string>([...DISTRIBUTION_TIMINGS, ...FIXED_TIMINGS, 'defaultTolerationSeconds', 'nodeEvictionRate']);
+  for (const key of Object.keys(given)) if (!known.has(key)) problem(`timings.${key}`, `unknown field (known: ${[...known].join(', ')})`);
+  const out: Record<string, unknown> = {};
+  for (const key of DISTRIBUTION_TIMINGS) {
+    try {
+      out[key] = parseDurationDistribution(given[key] ?? d[key], `timings.${key}`);
+    } catch (error) {
+      if (!(error instanceof DistributionError)) throw error;
+      problem(error.path, error.reason);
+    }
+  }
+  for (const key of FIXED_TIMINGS) {
+    const value = given[key] ?? d[key];
+    try {
+      out[key] = parseDuration(String(value));
+    } catch (error) {
+      problem(`timings.${key}`, (error as Error).message);
+    }
+  }
+  const toleration = given['defaultTolerationSeconds'] ?? d['defaultTolerationSeconds'];
+  if (typeof toleration !== 'number' || !Number.isInteger(toleration) || toleration < 0) {
+    problem('timings.defaultTolerationSeconds', 'expected a non-negative integer number of seconds');
+  }
+  out['defaultTolerationSeconds'] = toleration;
+  const rate = given['nodeEvictionRate'] ?? d['nodeEvictionRate'];
+  if (typeof rate !== 'number' || !(rate > 0)) problem('timings.nodeEvictionRate', 'expected a positive number of nodes per second');
+  out['nodeEvictionRate'] = rate;
+  return out as unknown as Timings;
+}

@@ -1,0 +1,24 @@
+import type { Pod } from '@knsim/api';
+import type { PodRecord } from '../state/ClusterState.js';
+
+/** A pod record as the Kubernetes object a user (or the EndpointSlice logic) expects. */
+export function podObject(record: PodRecord): Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: record.name,
+      namespace: record.namespace,
+      uid: record.uid,
+      labels: record.labels,
+      annotations: record.annotations,
+      ...(record.deletionRequestedAt === undefined ? {} : { deletionTimestamp: `t+${record.deletionRequestedAt}us` }),
+    },
+    spec: record.nodeName === undefined ? record.spec : { ...record.spec, nodeName: record.nodeName },
+    status: {
+      phase: record.phase,
+      ...(record.podIP === undefined ? {} : { podIP: record.podIP, podIPs: [{ ip: record.podIP }] }),
+      conditions: [{ type: 'Ready', status: record.ready ? 'True' : 'False' }],
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { EMPTY, filter, from, map, merge, mergeMap, type Observable, of } from 'rxjs';
+import type { ControllerContext } from '../runtime/ControllerContext.js';
+import { workQueue } from '../runtime/Activity.js';
+import type { ClusterEvent } from '../state/ClusterEvent.js';
+import { selectNode, type SchedulingNode } from '../scheduler/selectNode.js';
+
+/**
+ * kube-scheduler: binds each new pod to a node (see {@link selectNode}); a pod that fits nowhere
+ * stays Pending with the scheduler's message and is retried whenever nodes or capacity change.
+ */
+export function schedulerController(context: ControllerContext): Observable<ClusterEvent> {
+  let startIndex = 0;
+  let nodeNames: string[] | undefined;
+  const waiting = new Map<string, string>(); // unschedulable pod -> last message
+
+  const decide = (key: string): Observable<ClusterEvent> => {
+    const state = context.state();
+    const pod = state.pods.get(key);
+    if (pod === undefined || pod.nodeName !== undefined || pod.deletionRequestedAt !== undefined) {
+      waiting.delete(key);
+      return EMPTY;
+    }
+    nodeNames ??= [...state.nodes.keys()].sort();
+    const names = nodeNames;
+    const workload = context.index.workloadOfPod(key);
+    const peersByNode = new Map<string, number>();
+    if (workload !== undefined) {
+      for (const peer of context.index.podsOfWorkload(workload)) {
+        const node = context.index.nodeOfPod(peer);
+        if (node !== undefined) peersByNode.set(node, (peersByNode.get(node) ?? 0) + 1);
+      }
+    }
+    const nodeAt = (index: number): SchedulingNode => {
+      const name = names[index] as string;
+      const node = state.nodes.get(name);
+      if (node === undefined) throw new Error(`scheduler: node ${name} vanished from its cache`);
+      return {
+        name,
+        labels: node.labels,
+        zone: node.zone,
+        taints: node.taints,
+        unschedulable: node.unschedulable,
+        maxPods: node.maxPods,
+        hasPodCIDR: node.podCIDR !== undefined,
+        podCount: context.index.activePodCount(name),
+        peerCount: peersByNode.get(name) ?? 0,
+      };
+    };
+    const result = selectNode(pod.spec, names.length, nodeAt, startIndex, context.rng('scheduler'));
+    startIndex = result.nextStartIndex;
+    if (result.ok) {
+      waiting.delete(key);
+      return of({ type: 'PodScheduled', pod: key, node: result.node });
+    }
+    const previous = waiting.get(key);
+    waiting.set(key, result.message);
+    return previous === result.message ? EMPTY : of({ type: 'PodUnschedulable', pod: key, message: result.message });
+  };
+
+  const newPods = context.on('PodCreated').pipe(
+    filter((event) => event.pod.nodeName === undefined),
+    map((event) => event.pod.key),
+  );
+  // What can make a waiting pod fit: new or changed nodes, freed pod slots.
+  const retries = context
+    .on('NodeRegistered', 'NodePodCIDRAssigned', 'NodeReadinessChanged', 'NodeUncordoned', 'NodeUntainted', 'PodDeleted', 'PodCompleted', 'NodeDeleted')
+    .pipe(
+      mergeMap((event) => {
+        if (event.type === 'NodeRegistered' || event.type === 'NodeDeleted') nodeNames = undefined;
+        return from([...waiting.keys()]);
+      }),
+    );
+  return merge(newPods, retries).pipe(
+    workQueue(() => context.delay('scheduling'), context.scheduler, context.activity),
+    mergeMap(decide),
+  );
+}
