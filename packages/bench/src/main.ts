@@ -1,4 +1,5 @@
 import { formatTable, peakRssMiB, type Measurement } from './harness.js';
+import { controlPlaneBenchmarks } from './controlPlane.js';
 import { kernelBenchmarks } from './kernel.js';
 import { storeBenchmarks } from './store.js';
 
@@ -6,6 +7,7 @@ import { storeBenchmarks } from './store.js';
 const SUITES: Readonly<Record<string, (options: { quick: boolean }) => Measurement[]>> = {
   kernel: kernelBenchmarks,
   store: storeBenchmarks,
+  'control-plane': controlPlaneBenchmarks,
 };
 
 function usage(): string {

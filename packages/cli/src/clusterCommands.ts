@@ -11,20 +11,28 @@ export function registerClusterCommands(program: Command, io: CliIo): void {
   addClusterOptions(
     program
       .command('validate')
-      .description('check manifests as the API server would (syntax, fields, names, selectors, ports, CIDRs, allocations); exit 2 if invalid'),
+      .description(
+        'check manifests as the API server would (syntax, fields, names, selectors, ports, CIDRs, allocations); exit 2 if invalid',
+      ),
     { manifestsRequired: true },
   ).action(async (flags: ClusterFlags & { json?: boolean }) => {
     const { cluster, objects } = await buildCluster(flags, io);
     const counts = new Map<string, number>();
     for (const object of objects) counts.set(object.kind, (counts.get(object.kind) ?? 0) + 1);
-    const summary = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([kind, n]) => `${n} ${kind}`);
-    io.stdout(`valid: ${objects.length} object${objects.length === 1 ? '' : 's'}${summary.length === 0 ? '' : ` (${summary.join(', ')})`} on ${cluster.state.nodes.size} node${cluster.state.nodes.size === 1 ? '' : 's'}\n`);
+    const summary = [...counts.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([kind, n]) => `${n} ${kind}`);
+    io.stdout(
+      `valid: ${objects.length} object${objects.length === 1 ? '' : 's'}${summary.length === 0 ? '' : ` (${summary.join(', ')})`} on ${cluster.state.nodes.size} node${cluster.state.nodes.size === 1 ? '' : 's'}\n`,
+    );
   });
 
   addClusterOptions(
     program
       .command('cluster')
-      .description('build the cluster the manifests describe, run it until it converges (or --at T), and print nodes, pods, Services and EndpointSlices')
+      .description(
+        'build the cluster the manifests describe, run it until it converges (or --at T), and print nodes, pods, Services and EndpointSlices',
+      )
       .option('--at <time>', 'stop at this virtual time (e.g. 30s) instead of at convergence')
       .option('--json', 'print the snapshot as JSON'),
     { manifestsRequired: false },
@@ -39,13 +47,35 @@ export function registerClusterCommands(program: Command, io: CliIo): void {
     }
     const { cluster } = await buildCluster(flags, io);
     const result =
-      at === undefined ? cluster.converge({ until: parseDuration(DEFAULT_CONVERGE_LIMIT) }) : { ...cluster.sim.run({ until: at }), converged: cluster.quiescent };
+      at === undefined
+        ? cluster.converge({ until: parseDuration(DEFAULT_CONVERGE_LIMIT) })
+        : { ...cluster.sim.run({ until: at }), converged: cluster.quiescent };
     const snapshot = clusterSnapshot(cluster.state, cluster.now);
     if (flags.json === true) {
-      io.stdout(JSON.stringify({ ...snapshot, converged: result.converged, events: cluster.sim.log.length, digest: cluster.sim.log.digest() }, null, 2) + '\n');
+      io.stdout(
+        JSON.stringify(
+          {
+            ...snapshot,
+            converged: result.converged,
+            events: cluster.sim.log.length,
+            digest: cluster.sim.log.digest(),
+          },
+          null,
+          2,
+        ) + '\n',
+      );
     } else {
-      const status = result.converged ? 'converged' : at === undefined ? `not converged after ${DEFAULT_CONVERGE_LIMIT}` : 'still changing';
-      io.stdout(formatClusterSnapshot(snapshot, `cluster at ${formatDuration(cluster.now)} (${status}; ${cluster.sim.log.length} events)`));
+      const status = result.converged
+        ? 'converged'
+        : at === undefined
+          ? `not converged after ${DEFAULT_CONVERGE_LIMIT}`
+          : 'still changing';
+      io.stdout(
+        formatClusterSnapshot(
+          snapshot,
+          `cluster at ${formatDuration(cluster.now)} (${status}; ${cluster.sim.log.length} events)`,
+        ),
+      );
     }
   });
 }

@@ -1,5 +1,11 @@
 import { Option, type Command } from 'commander';
-import { loadManifests, ManifestError, formatManifestIssue, type KubeObject, type ManifestIssue } from '@knsim/api';
+import {
+  loadManifests,
+  ManifestError,
+  formatManifestIssue,
+  type KubeObject,
+  type ManifestIssue,
+} from '@knsim/api';
 import { UserError } from '@knsim/core';
 import {
   Cluster,
@@ -23,7 +29,10 @@ export interface ClusterFlags {
 }
 
 export function addClusterOptions(command: Command, options: { manifestsRequired: boolean }): Command {
-  const filename = new Option('-f, --filename <path...>', 'manifests: files, folders (recursive) or - for stdin; repeatable');
+  const filename = new Option(
+    '-f, --filename <path...>',
+    'manifests: files, folders (recursive) or - for stdin; repeatable',
+  );
   if (options.manifestsRequired) filename.makeOptionMandatory();
   return command
     .addOption(filename)
@@ -43,8 +52,12 @@ export function clusterConfigFrom(flags: ClusterFlags, manifests: readonly KubeO
   if (flags.nodes !== undefined) {
     const text = flags.nodes.trim();
     if (/^\d+$/.test(text)) nodes = Number(text);
-    else if (/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(,[a-z0-9]([-a-z0-9.]*[a-z0-9])?)*$/.test(text)) nodes = text.split(',').map((name) => ({ name }));
-    else throw new UserError(`invalid --nodes ${JSON.stringify(flags.nodes)}: give a count (e.g. 5) or comma-separated node names (e.g. a,b,c)`);
+    else if (/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(,[a-z0-9]([-a-z0-9.]*[a-z0-9])?)*$/.test(text))
+      nodes = text.split(',').map((name) => ({ name }));
+    else
+      throw new UserError(
+        `invalid --nodes ${JSON.stringify(flags.nodes)}: give a count (e.g. 5) or comma-separated node names (e.g. a,b,c)`,
+      );
   } else if (nodes === undefined && manifests.some((o) => o.kind === 'Node')) {
     // The manifests describe the nodes: do not add generated ones.
     nodes = 0;
@@ -57,7 +70,10 @@ export function clusterConfigFrom(flags: ClusterFlags, manifests: readonly KubeO
     ...(flags.serviceNodePortRange === undefined ? {} : { serviceNodePortRange: flags.serviceNodePortRange }),
     ...(flags.clusterDomain === undefined ? {} : { clusterDomain: flags.clusterDomain }),
   };
-  return resolveClusterConfig(spec, flags.config === undefined ? 'cluster configuration (flags)' : `${flags.config} (with flags)`);
+  return resolveClusterConfig(
+    spec,
+    flags.config === undefined ? 'cluster configuration (flags)' : `${flags.config} (with flags)`,
+  );
 }
 
 /** Loads the manifests named by `-f` (strict, as the API server), printing warnings. */
@@ -69,13 +85,19 @@ export async function loadManifestFlags(
   const sources = flags.filename ?? [];
   if (sources.length === 0) return { objects: [], warnings: [] };
   const range = config?.serviceNodePortRange;
-  const loaded = await loadManifests(sources, range === undefined ? {} : { nodePortRange: { first: range.base, last: range.base + range.size - 1 } });
+  const loaded = await loadManifests(
+    sources,
+    range === undefined ? {} : { nodePortRange: { first: range.base, last: range.base + range.size - 1 } },
+  );
   for (const warning of loaded.warnings) io.stderr(`warning: ${formatManifestIssue(warning)}\n`);
   return { objects: [...loaded.objects], warnings: loaded.warnings };
 }
 
 /** Builds a cluster from the flags and applies the manifests (every refusal reported together). */
-export async function buildCluster(flags: ClusterFlags, io: CliIo): Promise<{ cluster: Cluster; objects: KubeObject[] }> {
+export async function buildCluster(
+  flags: ClusterFlags,
+  io: CliIo,
+): Promise<{ cluster: Cluster; objects: KubeObject[] }> {
   // The NodePort range must be known to validate manifests; Node manifests in turn decide
   // whether generated nodes are added, so the configuration is settled after loading.
   const { objects } = await loadManifestFlags(flags, io, clusterConfigFrom(flags));

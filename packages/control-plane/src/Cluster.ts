@@ -9,7 +9,12 @@ import {
   type LoggedEvent,
   type RunResult,
 } from '@knsim/core';
-import { HOSTNAME_LABEL, resolveClusterConfig, type ClusterConfig, type ClusterConfigSpec } from './config/ClusterConfig.js';
+import {
+  HOSTNAME_LABEL,
+  resolveClusterConfig,
+  type ClusterConfig,
+  type ClusterConfigSpec,
+} from './config/ClusterConfig.js';
 import { Activity } from './runtime/Activity.js';
 import { ClusterIndex } from './runtime/ClusterIndex.js';
 import { ControllerContext } from './runtime/ControllerContext.js';
@@ -159,15 +164,25 @@ export class Cluster {
   }
 
   /** Sets the replicas of a Deployment, ReplicaSet or StatefulSet. */
-  scale(kind: 'Deployment' | 'ReplicaSet' | 'StatefulSet', namespace: string, name: string, replicas: number): void {
+  scale(
+    kind: 'Deployment' | 'ReplicaSet' | 'StatefulSet',
+    namespace: string,
+    name: string,
+    replicas: number,
+  ): void {
     const key = objectKey(namespace, name);
     const command = `scale ${kind} ${key} --replicas=${replicas}`;
-    if (!Number.isInteger(replicas) || replicas < 0) throw new CommandRejected(command, 'replicas must be a non-negative integer');
+    if (!Number.isInteger(replicas) || replicas < 0)
+      throw new CommandRejected(command, 'replicas must be a non-negative integer');
     const state = this.state;
     if (kind === 'Deployment') {
       const record = state.deployments.get(key);
       if (record === undefined) throw new CommandRejected(command, `deployments "${name}" not found`);
-      this.#emit({ type: 'DeploymentApplied', deployment: { ...record.deployment, spec: { ...record.deployment.spec, replicas } }, uid: record.uid });
+      this.#emit({
+        type: 'DeploymentApplied',
+        deployment: { ...record.deployment, spec: { ...record.deployment.spec, replicas } },
+        uid: record.uid,
+      });
     } else if (kind === 'ReplicaSet') {
       if (!state.replicaSets.has(key)) throw new CommandRejected(command, `replicasets "${name}" not found`);
       this.#emit({ type: 'ReplicaSetScaled', key, replicas });
@@ -187,27 +202,47 @@ export class Cluster {
    * Starts a rollout: a new pod template for a Deployment, StatefulSet or DaemonSet (like
    * `kubectl set image` or `kubectl rollout restart`, which only changes an annotation).
    */
-  rollout(kind: 'Deployment' | 'StatefulSet' | 'DaemonSet', namespace: string, name: string, template?: PodTemplateSpec): void {
+  rollout(
+    kind: 'Deployment' | 'StatefulSet' | 'DaemonSet',
+    namespace: string,
+    name: string,
+    template?: PodTemplateSpec,
+  ): void {
     const key = objectKey(namespace, name);
     const command = `rollout ${kind} ${key}`;
     const state = this.state;
     const restart = (current: PodTemplateSpec): PodTemplateSpec =>
       template ?? {
         ...current,
-        metadata: { ...current.metadata, annotations: { ...current.metadata?.annotations, 'kubectl.kubernetes.io/restartedAt': `t+${formatDuration(this.now)}` } },
+        metadata: {
+          ...current.metadata,
+          annotations: {
+            ...current.metadata?.annotations,
+            'kubectl.kubernetes.io/restartedAt': `t+${formatDuration(this.now)}`,
+          },
+        },
       };
     if (kind === 'Deployment') {
       const record = state.deployments.get(key);
       if (record === undefined) throw new CommandRejected(command, `deployments "${name}" not found`);
-      this.apply({ ...record.deployment, spec: { ...record.deployment.spec, template: restart(record.deployment.spec.template) } });
+      this.apply({
+        ...record.deployment,
+        spec: { ...record.deployment.spec, template: restart(record.deployment.spec.template) },
+      });
     } else if (kind === 'StatefulSet') {
       const record = state.statefulSets.get(key);
       if (record === undefined) throw new CommandRejected(command, `statefulsets "${name}" not found`);
-      this.apply({ ...record.statefulSet, spec: { ...record.statefulSet.spec, template: restart(record.statefulSet.spec.template) } });
+      this.apply({
+        ...record.statefulSet,
+        spec: { ...record.statefulSet.spec, template: restart(record.statefulSet.spec.template) },
+      });
     } else {
       const record = state.daemonSets.get(key);
       if (record === undefined) throw new CommandRejected(command, `daemonsets "${name}" not found`);
-      this.apply({ ...record.daemonSet, spec: { ...record.daemonSet.spec, template: restart(record.daemonSet.spec.template) } });
+      this.apply({
+        ...record.daemonSet,
+        spec: { ...record.daemonSet.spec, template: restart(record.daemonSet.spec.template) },
+      });
     }
   }
 
@@ -223,7 +258,12 @@ export class Cluster {
       this.#emit({ type: 'PodCompleted', pod: key, phase: 'Failed' });
       return;
     }
-    this.#emit({ type: 'PodContainersExited', pod: key, reason: 'Error', restartAfterSeconds: this.#kubeletMemory.restartDelaySeconds(key, this.now) });
+    this.#emit({
+      type: 'PodContainersExited',
+      pod: key,
+      reason: 'Error',
+      restartAfterSeconds: this.#kubeletMemory.restartDelaySeconds(key, this.now),
+    });
   }
 
   /** The node's machine stops: its kubelet no longer reports and its containers are gone. */
@@ -262,8 +302,14 @@ export class Cluster {
     const state = this.state;
     for (const key of [...this.index.podsOnNode(name)].sort()) {
       const pod = state.pods.get(key);
-      if (pod === undefined || pod.owner?.kind === 'DaemonSet' || pod.deletionRequestedAt !== undefined) continue;
-      this.#emit({ type: 'PodDeletionRequested', pod: key, gracePeriodSeconds: pod.spec.terminationGracePeriodSeconds ?? 30, reason: 'Drained' });
+      if (pod === undefined || pod.owner?.kind === 'DaemonSet' || pod.deletionRequestedAt !== undefined)
+        continue;
+      this.#emit({
+        type: 'PodDeletionRequested',
+        pod: key,
+        gracePeriodSeconds: pod.spec.terminationGracePeriodSeconds ?? 30,
+        reason: 'Drained',
+      });
     }
   }
 
@@ -280,7 +326,8 @@ export class Cluster {
   }
 
   restoreReadiness(id: string): void {
-    if (!this.state.readinessFaults.some((f) => f.id === id)) throw new CommandRejected(`restore readiness ${id}`, 'no such readiness fault');
+    if (!this.state.readinessFaults.some((f) => f.id === id))
+      throw new CommandRejected(`restore readiness ${id}`, 'no such readiness fault');
     this.#emit({ type: 'ReadinessFaultEnded', id });
   }
 
@@ -292,7 +339,8 @@ export class Cluster {
   #stopKubelet(name: string, state: 'crashed' | 'partitioned', command: string): void {
     const node = this.state.nodes.get(name);
     if (node === undefined) throw new CommandRejected(`${command} ${name}`, `nodes "${name}" not found`);
-    if (node.kubelet !== 'running') throw new CommandRejected(`${command} ${name}`, `the node is already ${node.kubelet}`);
+    if (node.kubelet !== 'running')
+      throw new CommandRejected(`${command} ${name}`, `the node is already ${node.kubelet}`);
     this.#emit({ type: 'NodeKubeletStopped', node: name, state });
   }
 
@@ -308,11 +356,17 @@ export class Cluster {
         kind: 'Node',
         metadata: {
           name: node.name,
-          labels: { [HOSTNAME_LABEL]: node.name, ...(node.zone === undefined ? {} : { 'topology.kubernetes.io/zone': node.zone }), ...node.labels },
+          labels: {
+            [HOSTNAME_LABEL]: node.name,
+            ...(node.zone === undefined ? {} : { 'topology.kubernetes.io/zone': node.zone }),
+            ...node.labels,
+          },
         },
         spec: { taints: node.taints },
         status: {
-          addresses: [{ type: 'InternalIP', address: node.address ?? nextNodeAddress(this.context, this.state) }],
+          addresses: [
+            { type: 'InternalIP', address: node.address ?? nextNodeAddress(this.context, this.state) },
+          ],
           allocatable: { pods: String(node.maxPods) },
         },
       });
@@ -321,15 +375,32 @@ export class Cluster {
     this.apply({
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
-      spec: { type: 'ClusterIP', clusterIP: firstServiceIp(config.serviceCIDR), ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] },
+      metadata: {
+        name: 'kubernetes',
+        namespace: 'default',
+        labels: { component: 'apiserver', provider: 'kubernetes' },
+      },
+      spec: {
+        type: 'ClusterIP',
+        clusterIP: firstServiceIp(config.serviceCIDR),
+        ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
+      },
     });
     this.apply({
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
-      metadata: { name: 'kubernetes', namespace: 'default', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+      metadata: {
+        name: 'kubernetes',
+        namespace: 'default',
+        labels: { 'kubernetes.io/service-name': 'kubernetes' },
+      },
       addressType: 'IPv4',
-      endpoints: [{ addresses: [apiServerAddress(config)], conditions: { ready: true, serving: true, terminating: false } }],
+      endpoints: [
+        {
+          addresses: [apiServerAddress(config)],
+          conditions: { ready: true, serving: true, terminating: false },
+        },
+      ],
       ports: [{ name: 'https', port: 6443, protocol: 'TCP' }],
     });
   }
@@ -341,7 +412,10 @@ export class Cluster {
         // Checked before anything is logged, so a refused node leaves no trace.
         const occupied = occupyPodCidr(this.context, event.node.name, event.podCIDRRequest);
         if ('error' in occupied) {
-          throw new CommandRejected(`apply Node ${event.node.name}`, `spec.podCIDR ${event.podCIDRRequest}: ${occupied.error}`);
+          throw new CommandRejected(
+            `apply Node ${event.node.name}`,
+            `spec.podCIDR ${event.podCIDRRequest}: ${occupied.error}`,
+          );
         }
         this.#emit(event);
         this.#emit(occupied);
@@ -363,11 +437,29 @@ export function apiServerAddress(config: ClusterConfig): string {
 }
 
 function isResolved(config: ClusterConfig | ClusterConfigSpec): config is ClusterConfig {
-  return typeof (config as ClusterConfig).timings?.controllerSync === 'object' && 'kind' in ((config as ClusterConfig).timings.controllerSync ?? {});
+  return (
+    typeof (config as ClusterConfig).timings?.controllerSync === 'object' &&
+    'kind' in ((config as ClusterConfig).timings.controllerSync ?? {})
+  );
 }
 
 // kubectl applies in this order so that what others depend on exists first.
-const KIND_ORDER = ['Namespace', 'Node', 'NetworkPolicy', 'IngressClass', 'Service', 'EndpointSlice', 'Pod', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Ingress'];
+const KIND_ORDER = [
+  'Namespace',
+  'Node',
+  'NetworkPolicy',
+  'IngressClass',
+  'Service',
+  'EndpointSlice',
+  'Pod',
+  'ReplicaSet',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+  'Ingress',
+];
 
 function kindRank(kind: string): number {
   const rank = KIND_ORDER.indexOf(kind);

@@ -7,7 +7,14 @@
  *
  * @packageDocumentation
  */
-export { ClusterApplyError, Cluster, apiServerAddress, type ApplyProblem, type ClusterOptions, type ConvergeResult } from './Cluster.js';
+export {
+  ClusterApplyError,
+  Cluster,
+  apiServerAddress,
+  type ApplyProblem,
+  type ClusterOptions,
+  type ConvergeResult,
+} from './Cluster.js';
 export {
   CLUSTER_CONFIG_API_VERSION,
   ClusterConfigError,
@@ -24,7 +31,13 @@ export {
   type Timings,
   type TimingsSpec,
 } from './config/ClusterConfig.js';
-export type { ClusterEvent, ClusterEventOf, ClusterEventType, PassiveKind, PassiveObject } from './state/ClusterEvent.js';
+export type {
+  ClusterEvent,
+  ClusterEventOf,
+  ClusterEventType,
+  PassiveKind,
+  PassiveObject,
+} from './state/ClusterEvent.js';
 export {
   initialClusterState,
   objectKey,
@@ -57,8 +70,19 @@ export {
   type NodePortRange,
   type ServiceIpRange,
 } from './services/allocators.js';
-export { feasibleNodesToFind, selectNode, type SchedulingNode, type SchedulingResult } from './scheduler/selectNode.js';
-export { evictionDelaySeconds, NOT_READY_TAINT, toleratesTaint, UNREACHABLE_TAINT, withDefaultTolerations } from './scheduler/tolerations.js';
+export {
+  feasibleNodesToFind,
+  selectNode,
+  type SchedulingNode,
+  type SchedulingResult,
+} from './scheduler/selectNode.js';
+export {
+  evictionDelaySeconds,
+  NOT_READY_TAINT,
+  toleratesTaint,
+  UNREACHABLE_TAINT,
+  withDefaultTolerations,
+} from './scheduler/tolerations.js';
 export {
   ENDPOINTSLICE_CONTROLLER_NAME,
   MANAGED_BY_LABEL,

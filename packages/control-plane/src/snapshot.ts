@@ -31,7 +31,13 @@ export interface ClusterSnapshot {
     readonly type: string;
     readonly clusterIP: string | null;
     readonly externalIPs: readonly string[];
-    readonly ports: readonly { readonly name: string | null; readonly port: number; readonly protocol: string; readonly targetPort: number | string; readonly nodePort: number | null }[];
+    readonly ports: readonly {
+      readonly name: string | null;
+      readonly port: number;
+      readonly protocol: string;
+      readonly targetPort: number | string;
+      readonly nodePort: number | null;
+    }[];
     readonly healthCheckNodePort: number | null;
     readonly externalName: string | null;
   }[];
@@ -41,25 +47,37 @@ export interface ClusterSnapshot {
     readonly service: string | null;
     readonly addressType: string;
     readonly ports: readonly string[];
-    readonly endpoints: readonly { readonly address: string; readonly pod: string | null; readonly node: string | null; readonly ready: boolean; readonly serving: boolean; readonly terminating: boolean }[];
+    readonly endpoints: readonly {
+      readonly address: string;
+      readonly pod: string | null;
+      readonly node: string | null;
+      readonly ready: boolean;
+      readonly serving: boolean;
+      readonly terminating: boolean;
+    }[];
   }[];
 }
 
 export function clusterSnapshot(state: ClusterState, at: Instant): ClusterSnapshot {
   const podsPerNode = new Map<string, number>();
   for (const pod of state.pods.values()) {
-    if (pod.nodeName !== undefined && pod.phase !== 'Succeeded' && pod.phase !== 'Failed') podsPerNode.set(pod.nodeName, (podsPerNode.get(pod.nodeName) ?? 0) + 1);
+    if (pod.nodeName !== undefined && pod.phase !== 'Succeeded' && pod.phase !== 'Failed')
+      podsPerNode.set(pod.nodeName, (podsPerNode.get(pod.nodeName) ?? 0) + 1);
   }
   return {
     at,
     nodes: state.nodes.sortedEntries().map(([, node]) => ({
       name: node.name,
-      status: (node.ready === 'True' ? 'Ready' : node.ready === 'False' ? 'NotReady' : 'Unknown') + (node.unschedulable ? ',SchedulingDisabled' : ''),
+      status:
+        (node.ready === 'True' ? 'Ready' : node.ready === 'False' ? 'NotReady' : 'Unknown') +
+        (node.unschedulable ? ',SchedulingDisabled' : ''),
       zone: node.zone ?? null,
       address: node.address,
       podCIDR: node.podCIDR ?? null,
       pods: podsPerNode.get(node.name) ?? 0,
-      taints: node.taints.map((t) => `${t.key}${t.value === undefined || t.value === '' ? '' : `=${t.value}`}:${t.effect}`),
+      taints: node.taints.map(
+        (t) => `${t.key}${t.value === undefined || t.value === '' ? '' : `=${t.value}`}:${t.effect}`,
+      ),
       unschedulable: node.unschedulable,
     })),
     pods: state.pods.sortedEntries().map(([, pod]) => ({
@@ -77,8 +95,12 @@ export function clusterSnapshot(state: ClusterState, at: Instant): ClusterSnapsh
       namespace: service.metadata.namespace ?? 'default',
       name: service.metadata.name ?? '',
       type: service.spec.type ?? 'ClusterIP',
-      clusterIP: service.spec.clusterIP === undefined || service.spec.clusterIP === '' ? null : service.spec.clusterIP,
-      externalIPs: [...(service.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? i.hostname ?? ''), ...(service.spec.externalIPs ?? [])],
+      clusterIP:
+        service.spec.clusterIP === undefined || service.spec.clusterIP === '' ? null : service.spec.clusterIP,
+      externalIPs: [
+        ...(service.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? i.hostname ?? ''),
+        ...(service.spec.externalIPs ?? []),
+      ],
       ports: (service.spec.ports ?? []).map((p) => ({
         name: p.name ?? null,
         port: p.port,
@@ -94,7 +116,10 @@ export function clusterSnapshot(state: ClusterState, at: Instant): ClusterSnapsh
       name: slice.metadata.name ?? '',
       service: slice.metadata.labels?.['kubernetes.io/service-name'] ?? null,
       addressType: slice.addressType,
-      ports: (slice.ports ?? []).map((p) => `${p.name === undefined || p.name === '' ? '' : `${p.name}:`}${p.port ?? '?'}/${p.protocol ?? 'TCP'}`),
+      ports: (slice.ports ?? []).map(
+        (p) =>
+          `${p.name === undefined || p.name === '' ? '' : `${p.name}:`}${p.port ?? '?'}/${p.protocol ?? 'TCP'}`,
+      ),
       endpoints: (slice.endpoints ?? []).map((e) => ({
         address: e.addresses[0] ?? '',
         pod: e.targetRef?.name ?? null,
@@ -114,7 +139,15 @@ export function formatClusterSnapshot(snapshot: ClusterSnapshot, heading?: strin
     'NODES',
     table(
       ['NAME', 'STATUS', 'ZONE', 'INTERNAL-IP', 'POD-CIDR', 'PODS', 'TAINTS'],
-      snapshot.nodes.map((n) => [n.name, n.status, n.zone ?? '-', n.address, n.podCIDR ?? '<none>', String(n.pods), n.taints.join(',') || '-']),
+      snapshot.nodes.map((n) => [
+        n.name,
+        n.status,
+        n.zone ?? '-',
+        n.address,
+        n.podCIDR ?? '<none>',
+        String(n.pods),
+        n.taints.join(',') || '-',
+      ]),
     ),
     'PODS',
     table(
@@ -138,7 +171,9 @@ export function formatClusterSnapshot(snapshot: ClusterSnapshot, heading?: strin
         s.type,
         s.clusterIP ?? '<none>',
         s.externalName ?? (s.externalIPs.join(',') || (s.type === 'LoadBalancer' ? '<pending>' : '<none>')),
-        s.ports.map((p) => `${p.port}${p.nodePort === null ? '' : `:${p.nodePort}`}/${p.protocol}`).join(',') || '<none>',
+        s.ports
+          .map((p) => `${p.port}${p.nodePort === null ? '' : `:${p.nodePort}`}/${p.protocol}`)
+          .join(',') || '<none>',
       ]),
     ),
     'ENDPOINTSLICES',
@@ -150,7 +185,9 @@ export function formatClusterSnapshot(snapshot: ClusterSnapshot, heading?: strin
         s.service ?? '-',
         s.addressType,
         s.ports.join(',') || '<unset>',
-        s.endpoints.map((e) => `${e.address}${e.ready ? '' : e.terminating ? '(terminating)' : '(not ready)'}`).join(',') || '<none>',
+        s.endpoints
+          .map((e) => `${e.address}${e.ready ? '' : e.terminating ? '(terminating)' : '(not ready)'}`)
+          .join(',') || '<none>',
       ]),
     ),
   );
@@ -160,6 +197,11 @@ export function formatClusterSnapshot(snapshot: ClusterSnapshot, heading?: strin
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   if (rows.length === 0) return '  (none)';
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => '  ' + cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('   ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    '  ' +
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('   ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }

@@ -16,16 +16,42 @@ export type DurationDistributionSpec =
   | { readonly constant: string }
   | { readonly uniform: { readonly min: string; readonly max: string } }
   | { readonly exponential: { readonly mean: string; readonly min?: string; readonly max?: string } }
-  | { readonly lognormal: { readonly median: string; readonly sigma: number; readonly min?: string; readonly max?: string } }
-  | { readonly normal: { readonly mean: string; readonly stddev: string; readonly min?: string; readonly max?: string } };
+  | {
+      readonly lognormal: {
+        readonly median: string;
+        readonly sigma: number;
+        readonly min?: string;
+        readonly max?: string;
+      };
+    }
+  | {
+      readonly normal: {
+        readonly mean: string;
+        readonly stddev: string;
+        readonly min?: string;
+        readonly max?: string;
+      };
+    };
 
 /** A parsed distribution (integer microseconds throughout). */
 export type DurationDistribution =
   | { readonly kind: 'constant'; readonly value: Duration }
   | { readonly kind: 'uniform'; readonly min: Duration; readonly max: Duration }
   | { readonly kind: 'exponential'; readonly mean: Duration; readonly min: Duration; readonly max: Duration }
-  | { readonly kind: 'lognormal'; readonly median: Duration; readonly sigma: number; readonly min: Duration; readonly max: Duration }
-  | { readonly kind: 'normal'; readonly mean: Duration; readonly stddev: Duration; readonly min: Duration; readonly max: Duration };
+  | {
+      readonly kind: 'lognormal';
+      readonly median: Duration;
+      readonly sigma: number;
+      readonly min: Duration;
+      readonly max: Duration;
+    }
+  | {
+      readonly kind: 'normal';
+      readonly mean: Duration;
+      readonly stddev: Duration;
+      readonly min: Duration;
+      readonly max: Duration;
+    };
 
 /** A distribution that cannot be read; `path` names the field (e.g. `timings.sandbox.uniform.max`). */
 export class DistributionError extends Error {
@@ -58,7 +84,10 @@ export function parseDurationDistribution(spec: unknown, path: string): Duration
   }
   const keys = Object.keys(spec);
   if (keys.length !== 1 || !KINDS.includes(keys[0] as (typeof KINDS)[number])) {
-    throw new DistributionError(path, `expected exactly one of ${KINDS.join(', ')}, got {${keys.join(', ')}}`);
+    throw new DistributionError(
+      path,
+      `expected exactly one of ${KINDS.join(', ')}, got {${keys.join(', ')}}`,
+    );
   }
   const kind = keys[0] as (typeof KINDS)[number];
   const body = (spec as Record<string, unknown>)[kind];
@@ -73,14 +102,20 @@ export function parseDurationDistribution(spec: unknown, path: string): Duration
     normal: ['mean', 'stddev', 'min', 'max'],
   };
   for (const key of Object.keys(fields)) {
-    if (!allowed[kind].includes(key)) throw new DistributionError(`${at}.${key}`, `unknown field (allowed: ${allowed[kind].join(', ')})`);
+    if (!allowed[kind].includes(key))
+      throw new DistributionError(`${at}.${key}`, `unknown field (allowed: ${allowed[kind].join(', ')})`);
   }
   const min = fields['min'] === undefined ? 0 : durationAt(fields['min'], `${at}.min`);
   const max = fields['max'] === undefined ? Number.MAX_SAFE_INTEGER : durationAt(fields['max'], `${at}.max`);
-  if (max < min) throw new DistributionError(`${at}.max`, `max ${formatDuration(max)} is below min ${formatDuration(min)}`);
+  if (max < min)
+    throw new DistributionError(
+      `${at}.max`,
+      `max ${formatDuration(max)} is below min ${formatDuration(min)}`,
+    );
   switch (kind) {
     case 'uniform':
-      if (fields['min'] === undefined || fields['max'] === undefined) throw new DistributionError(at, 'uniform needs min and max');
+      if (fields['min'] === undefined || fields['max'] === undefined)
+        throw new DistributionError(at, 'uniform needs min and max');
       return { kind, min, max };
     case 'exponential':
       return { kind, mean: required(fields, 'mean', at), min, max };
@@ -146,9 +181,13 @@ function required(fields: Record<string, unknown>, key: string, at: string): Dur
 function durationAt(value: unknown, path: string): Duration {
   if (typeof value === 'number') {
     if (value === 0) return 0;
-    throw new DistributionError(path, `bare number ${value}: write a duration with a unit, e.g. "${value}ms" or "${value}s"`);
+    throw new DistributionError(
+      path,
+      `bare number ${value}: write a duration with a unit, e.g. "${value}ms" or "${value}s"`,
+    );
   }
-  if (typeof value !== 'string') throw new DistributionError(path, 'expected a duration string such as "250ms"');
+  if (typeof value !== 'string')
+    throw new DistributionError(path, 'expected a duration string such as "250ms"');
   try {
     return parseDuration(value);
   } catch (error) {

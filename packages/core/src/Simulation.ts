@@ -114,6 +114,11 @@ export class Simulation<S = undefined, E extends EventShape = AnyEvent> {
     return this.store?.state as S;
   }
 
+  /** The `seq` of the event being dispatched right now, if any (the default `cause` of emits). */
+  get currentCause(): number | undefined {
+    return this.#currentCause;
+  }
+
   rng(name: string): RandomStream {
     return this.random.stream(name);
   }

@@ -11,6 +11,13 @@ export function isUserError(error: unknown): error is Error {
   return (
     error instanceof UserError ||
     (error instanceof Error &&
-      ['DurationParseError', 'LogFormatError', 'CommandRejected', 'DistributionError', 'LabelSelectorParseError', 'AddressParseError'].includes(error.name))
+      [
+        'DurationParseError',
+        'LogFormatError',
+        'CommandRejected',
+        'DistributionError',
+        'LabelSelectorParseError',
+        'AddressParseError',
+      ].includes(error.name))
   );
 }

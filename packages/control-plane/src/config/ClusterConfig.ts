@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import { describeBadCidr, parseIpv4Cidr, qualifiedNameProblems, labelValueProblems, dns1123SubdomainProblems, type Ipv4Cidr, type Taint } from '@knsim/api';
+import {
+  describeBadCidr,
+  parseIpv4Cidr,
+  qualifiedNameProblems,
+  labelValueProblems,
+  dns1123SubdomainProblems,
+  type Ipv4Cidr,
+  type Taint,
+} from '@knsim/api';
 import {
   DistributionError,
   parseDuration,
@@ -208,7 +216,9 @@ export function resolveClusterConfig(spec: ClusterConfigSpec = {}, source?: stri
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
     throw new ClusterConfigError([{ path: '(root)', reason: 'expected a mapping' }], source);
   }
-  for (const key of Object.keys(spec)) if (!TOP_LEVEL_FIELDS.has(key)) problem(key, `unknown field (known: ${[...TOP_LEVEL_FIELDS].join(', ')})`);
+  for (const key of Object.keys(spec))
+    if (!TOP_LEVEL_FIELDS.has(key))
+      problem(key, `unknown field (known: ${[...TOP_LEVEL_FIELDS].join(', ')})`);
   if (spec.apiVersion !== undefined && spec.apiVersion !== CLUSTER_CONFIG_API_VERSION) {
     problem('apiVersion', `expected ${CLUSTER_CONFIG_API_VERSION}`);
   }
@@ -218,33 +228,53 @@ export function resolveClusterConfig(spec: ClusterConfigSpec = {}, source?: stri
   const clusterCIDR = cidrField(spec.clusterCIDR ?? d.clusterCIDR, 'clusterCIDR', problem);
   const serviceCIDR = cidrField(spec.serviceCIDR ?? d.serviceCIDR, 'serviceCIDR', problem);
   const nodeNetworkCIDR = cidrField(spec.nodeNetworkCIDR ?? d.nodeNetworkCIDR, 'nodeNetworkCIDR', problem);
-  const loadBalancerIPPool = cidrField(spec.loadBalancerIPPool ?? d.loadBalancerIPPool, 'loadBalancerIPPool', problem);
+  const loadBalancerIPPool = cidrField(
+    spec.loadBalancerIPPool ?? d.loadBalancerIPPool,
+    'loadBalancerIPPool',
+    problem,
+  );
   const nodeCIDRMaskSize = spec.nodeCIDRMaskSize ?? d.nodeCIDRMaskSize;
   if (!Number.isInteger(nodeCIDRMaskSize) || nodeCIDRMaskSize < 1 || nodeCIDRMaskSize > 30) {
-    problem('nodeCIDRMaskSize', `expected an integer between 1 and 30, got ${JSON.stringify(nodeCIDRMaskSize)}`);
+    problem(
+      'nodeCIDRMaskSize',
+      `expected an integer between 1 and 30, got ${JSON.stringify(nodeCIDRMaskSize)}`,
+    );
   } else if (clusterCIDR !== undefined && nodeCIDRMaskSize <= clusterCIDR.prefixLength) {
-    problem('nodeCIDRMaskSize', `/${nodeCIDRMaskSize} must be longer than the cluster CIDR's /${clusterCIDR.prefixLength}`);
+    problem(
+      'nodeCIDRMaskSize',
+      `/${nodeCIDRMaskSize} must be longer than the cluster CIDR's /${clusterCIDR.prefixLength}`,
+    );
   }
-  if (serviceCIDR !== undefined && serviceCIDR.prefixLength > 30) problem('serviceCIDR', 'must hold at least 4 addresses (/30 or larger)');
+  if (serviceCIDR !== undefined && serviceCIDR.prefixLength > 30)
+    problem('serviceCIDR', 'must hold at least 4 addresses (/30 or larger)');
   for (const [nameA, a, nameB, b] of [
     ['clusterCIDR', clusterCIDR, 'serviceCIDR', serviceCIDR],
     ['clusterCIDR', clusterCIDR, 'nodeNetworkCIDR', nodeNetworkCIDR],
     ['serviceCIDR', serviceCIDR, 'nodeNetworkCIDR', nodeNetworkCIDR],
   ] as const) {
-    if (a !== undefined && b !== undefined && a.overlaps(b)) problem(nameB, `${b.toString()} overlaps ${nameA} ${a.toString()}`);
+    if (a !== undefined && b !== undefined && a.overlaps(b))
+      problem(nameB, `${b.toString()} overlaps ${nameA} ${a.toString()}`);
   }
   const serviceNodePortRange = portRangeField(spec.serviceNodePortRange ?? d.serviceNodePortRange, problem);
   const clusterDomain = spec.clusterDomain ?? d.clusterDomain;
-  const domainProblems = typeof clusterDomain === 'string' ? dns1123SubdomainProblems(clusterDomain) : ['expected a string'];
+  const domainProblems =
+    typeof clusterDomain === 'string' ? dns1123SubdomainProblems(clusterDomain) : ['expected a string'];
   for (const reason of domainProblems) problem('clusterDomain', reason);
   const maxPodsPerNode = spec.maxPodsPerNode ?? d.maxPodsPerNode;
-  if (!Number.isInteger(maxPodsPerNode) || maxPodsPerNode < 1) problem('maxPodsPerNode', 'expected a positive integer');
+  if (!Number.isInteger(maxPodsPerNode) || maxPodsPerNode < 1)
+    problem('maxPodsPerNode', 'expected a positive integer');
 
   const zones = spec.zones ?? d.zones;
-  if (!Array.isArray(zones) || zones.length === 0) problem('zones', 'expected a non-empty list of zone names');
+  if (!Array.isArray(zones) || zones.length === 0)
+    problem('zones', 'expected a non-empty list of zone names');
   else zones.forEach((zone, i) => labelValueProblems(String(zone)).forEach((r) => problem(`zones[${i}]`, r)));
 
-  const nodes = resolveNodes(spec.nodes ?? d.nodes, Array.isArray(zones) && zones.length > 0 ? zones : ['zone-a'], maxPodsPerNode, problem);
+  const nodes = resolveNodes(
+    spec.nodes ?? d.nodes,
+    Array.isArray(zones) && zones.length > 0 ? zones : ['zone-a'],
+    maxPodsPerNode,
+    problem,
+  );
   const timings = resolveTimings(spec.timings, problem);
 
   if (issues.length > 0) throw new ClusterConfigError(issues, source);
@@ -274,14 +304,19 @@ export function loadClusterConfig(path: string): { spec: ClusterConfigSpec; conf
   const document = parseDocument(text, { prettyErrors: false });
   if (document.errors.length > 0) {
     const first = document.errors[0];
-    const where = first?.linePos?.[0] === undefined ? '' : `:${first.linePos[0].line}:${first.linePos[0].col}`;
+    const where =
+      first?.linePos?.[0] === undefined ? '' : `:${first.linePos[0].line}:${first.linePos[0].col}`;
     throw new UserError(`${path}${where}: invalid YAML: ${first?.message.split('\n')[0] ?? 'parse error'}`);
   }
   const spec = (document.toJS({ maxAliasCount: 100 }) ?? {}) as ClusterConfigSpec;
   return { spec, config: resolveClusterConfig(spec, path) };
 }
 
-function cidrField(value: unknown, path: string, problem: (path: string, reason: string) => void): Ipv4Cidr | undefined {
+function cidrField(
+  value: unknown,
+  path: string,
+  problem: (path: string, reason: string) => void,
+): Ipv4Cidr | undefined {
   if (typeof value !== 'string') {
     problem(path, 'expected a CIDR string such as 10.96.0.0/12');
     return undefined;
@@ -299,7 +334,10 @@ function cidrField(value: unknown, path: string, problem: (path: string, reason:
   }
 }
 
-function portRangeField(value: unknown, problem: (path: string, reason: string) => void): { base: number; size: number } | undefined {
+function portRangeField(
+  value: unknown,
+  problem: (path: string, reason: string) => void,
+): { base: number; size: number } | undefined {
   const match = typeof value === 'string' ? /^(\d+)-(\d+)$/.exec(value.trim()) : null;
   if (match === null) {
     problem('serviceNodePortRange', `expected "low-high" such as 30000-32767, got ${JSON.stringify(value)}`);
@@ -343,7 +381,9 @@ function resolveNodes(
     const at = `nodes[${i}]`;
     const node = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<NodeConfigSpec>;
     if (typeof raw !== 'object' || raw === null) problem(at, 'expected a mapping with at least a name');
-    for (const key of Object.keys(node)) if (!NODE_FIELDS.has(key)) problem(`${at}.${key}`, `unknown field (known: ${[...NODE_FIELDS].join(', ')})`);
+    for (const key of Object.keys(node))
+      if (!NODE_FIELDS.has(key))
+        problem(`${at}.${key}`, `unknown field (known: ${[...NODE_FIELDS].join(', ')})`);
     const name = typeof node.name === 'string' ? node.name : '';
     if (name === '') problem(`${at}.name`, 'required');
     else for (const reason of dns1123SubdomainProblems(name)) problem(`${at}.name`, reason);
@@ -372,11 +412,20 @@ function resolveNodes(
   });
 }
 
-function resolveTimings(spec: TimingsSpec | undefined, problem: (path: string, reason: string) => void): Timings | undefined {
+function resolveTimings(
+  spec: TimingsSpec | undefined,
+  problem: (path: string, reason: string) => void,
+): Timings | undefined {
   const given = (spec ?? {}) as Record<string, unknown>;
   const d = DEFAULT_CLUSTER_CONFIG.timings as Record<string, unknown>;
-  const known = new Set<string>([...DISTRIBUTION_TIMINGS, ...FIXED_TIMINGS, 'defaultTolerationSeconds', 'nodeEvictionRate']);
-  for (const key of Object.keys(given)) if (!known.has(key)) problem(`timings.${key}`, `unknown field (known: ${[...known].join(', ')})`);
+  const known = new Set<string>([
+    ...DISTRIBUTION_TIMINGS,
+    ...FIXED_TIMINGS,
+    'defaultTolerationSeconds',
+    'nodeEvictionRate',
+  ]);
+  for (const key of Object.keys(given))
+    if (!known.has(key)) problem(`timings.${key}`, `unknown field (known: ${[...known].join(', ')})`);
   const out: Record<string, unknown> = {};
   for (const key of DISTRIBUTION_TIMINGS) {
     try {
@@ -400,7 +449,8 @@ function resolveTimings(spec: TimingsSpec | undefined, problem: (path: string, r
   }
   out['defaultTolerationSeconds'] = toleration;
   const rate = given['nodeEvictionRate'] ?? d['nodeEvictionRate'];
-  if (typeof rate !== 'number' || !(rate > 0)) problem('timings.nodeEvictionRate', 'expected a positive number of nodes per second');
+  if (typeof rate !== 'number' || !(rate > 0))
+    problem('timings.nodeEvictionRate', 'expected a positive number of nodes per second');
   out['nodeEvictionRate'] = rate;
   return out as unknown as Timings;
 }

@@ -44,7 +44,12 @@ export function decideApply(context: ControllerContext, input: KubeObject): Clus
   const namespace = object.metadata.namespace ?? 'default';
   const name = object.metadata.name ?? '';
   const events: ClusterEvent[] = [];
-  if (object.kind !== 'Namespace' && object.kind !== 'Node' && object.kind !== 'IngressClass' && !state.namespaces.has(namespace)) {
+  if (
+    object.kind !== 'Namespace' &&
+    object.kind !== 'Node' &&
+    object.kind !== 'IngressClass' &&
+    !state.namespaces.has(namespace)
+  ) {
     // kubectl apply of a whole dump creates namespaces first; a missing one is created here
     // (and reported by the loader) instead of rejecting every object in it.
     events.push(namespaceApplied({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }));
@@ -69,17 +74,26 @@ export function decideApply(context: ControllerContext, input: KubeObject): Clus
       events.push(decideService(context, object));
       break;
     case 'EndpointSlice':
-      events.push({ type: state.endpointSlices.has(key) ? 'EndpointSliceUpdated' : 'EndpointSliceCreated', slice: object });
+      events.push({
+        type: state.endpointSlices.has(key) ? 'EndpointSliceUpdated' : 'EndpointSliceCreated',
+        slice: object,
+      });
       break;
     case 'Deployment':
-      events.push({ type: 'DeploymentApplied', deployment: object, uid: state.deployments.get(key)?.uid ?? context.uid() });
+      events.push({
+        type: 'DeploymentApplied',
+        deployment: object,
+        uid: state.deployments.get(key)?.uid ?? context.uid(),
+      });
       break;
     case 'ReplicaSet':
       events.push({
         type: 'ReplicaSetCreated',
         replicaSet: object,
         uid: state.replicaSets.get(key)?.uid ?? context.uid(),
-        deployment: object.metadata.ownerReferences?.find((o) => o.kind === 'Deployment' && o.controller === true)?.name,
+        deployment: object.metadata.ownerReferences?.find(
+          (o) => o.kind === 'Deployment' && o.controller === true,
+        )?.name,
         templateHash: object.metadata.labels?.['pod-template-hash'],
       });
       break;
@@ -100,11 +114,18 @@ export function decideApply(context: ControllerContext, input: KubeObject): Clus
       });
       break;
     case 'Job':
-      if (state.jobs.has(key)) throw new CommandRejected(`apply ${formatObjectRef(object)}`, 'a Job\'s pod template is immutable; delete and re-create it');
+      if (state.jobs.has(key))
+        throw new CommandRejected(
+          `apply ${formatObjectRef(object)}`,
+          "a Job's pod template is immutable; delete and re-create it",
+        );
       events.push({ type: 'JobApplied', job: object, uid: context.uid() });
       break;
     case 'CronJob':
-      throw new CommandRejected(`apply ${formatObjectRef(object)}`, 'CronJob schedules are not simulated (create the Job it would create instead)');
+      throw new CommandRejected(
+        `apply ${formatObjectRef(object)}`,
+        'CronJob schedules are not simulated (create the Job it would create instead)',
+      );
   }
   return events;
 }
@@ -114,7 +135,13 @@ function namespaceApplied(namespace: Namespace): ClusterEvent {
   return {
     type: 'ResourceApplied',
     kind: 'Namespace',
-    object: { ...namespace, metadata: { ...namespace.metadata, labels: { ...namespace.metadata.labels, [NAMESPACE_NAME_LABEL]: name } } },
+    object: {
+      ...namespace,
+      metadata: {
+        ...namespace.metadata,
+        labels: { ...namespace.metadata.labels, [NAMESPACE_NAME_LABEL]: name },
+      },
+    },
   };
 }
 
@@ -128,15 +155,21 @@ function decideNode(context: ControllerContext, node: Node): ClusterEvent[] {
     // Re-applying a node changes its labels and user taints only.
     const events: ClusterEvent[] = [];
     for (const taint of node.spec?.taints ?? []) {
-      if (!existing.taints.some((t) => t.key === taint.key && t.effect === taint.effect)) events.push({ type: 'NodeTainted', node: name, taint });
+      if (!existing.taints.some((t) => t.key === taint.key && t.effect === taint.effect))
+        events.push({ type: 'NodeTainted', node: name, taint });
     }
     if ((node.spec?.unschedulable ?? false) !== existing.unschedulable) {
-      events.push({ type: node.spec?.unschedulable === true ? 'NodeCordoned' : 'NodeUncordoned', node: name });
+      events.push({
+        type: node.spec?.unschedulable === true ? 'NodeCordoned' : 'NodeUncordoned',
+        node: name,
+      });
     }
     return events;
   }
-  const address = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? nextNodeAddress(context, state);
-  if (parseIpv4(address) === undefined) throw new CommandRejected(command, `status.addresses: InternalIP ${address} is not an IPv4 address`);
+  const address =
+    node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? nextNodeAddress(context, state);
+  if (parseIpv4(address) === undefined)
+    throw new CommandRejected(command, `status.addresses: InternalIP ${address} is not an IPv4 address`);
   const events: ClusterEvent[] = [
     {
       type: 'NodeRegistered',
@@ -150,7 +183,9 @@ function decideNode(context: ControllerContext, node: Node): ClusterEvent[] {
         podCIDRIndex: undefined,
         taints: node.spec?.taints ?? [],
         unschedulable: node.spec?.unschedulable ?? false,
-        maxPods: Number(node.status?.allocatable?.['pods'] ?? context.config.maxPodsPerNode) || context.config.maxPodsPerNode,
+        maxPods:
+          Number(node.status?.allocatable?.['pods'] ?? context.config.maxPodsPerNode) ||
+          context.config.maxPodsPerNode,
         ready: 'True',
         readySince: context.now,
         kubelet: 'running',
@@ -172,7 +207,10 @@ export function nextNodeAddress(context: ControllerContext, state: ClusterState)
     const text = `${candidate >>> 24}.${(candidate >>> 16) & 255}.${(candidate >>> 8) & 255}.${candidate & 255}`;
     if (!used.has(text)) return text;
   }
-  throw new CommandRejected('register node', `the node network ${context.config.nodeNetworkCIDR} has no free address`);
+  throw new CommandRejected(
+    'register node',
+    `the node network ${context.config.nodeNetworkCIDR} has no free address`,
+  );
 }
 
 /** A bare pod (or one a dump shows owned by a controller we also manage). */
@@ -185,12 +223,27 @@ function decidePod(context: ControllerContext, pod: Pod): ClusterEvent[] {
   const existing = state.pods.get(key);
   if (existing !== undefined) {
     if (canonicalJson(stripNodeName(pod.spec)) !== canonicalJson(stripNodeName(existing.spec))) {
-      throw new CommandRejected(command, 'spec: Forbidden: pod updates may not change fields other than labels and annotations');
+      throw new CommandRejected(
+        command,
+        'spec: Forbidden: pod updates may not change fields other than labels and annotations',
+      );
     }
-    return [{ type: 'PodLabelsChanged', pod: key, labels: pod.metadata.labels ?? {}, annotations: pod.metadata.annotations ?? {} }];
+    return [
+      {
+        type: 'PodLabelsChanged',
+        pod: key,
+        labels: pod.metadata.labels ?? {},
+        annotations: pod.metadata.annotations ?? {},
+      },
+    ];
   }
-  const controller = pod.metadata.ownerReferences?.find((o) => o.controller === true && OWNER_KINDS.has(o.kind ?? ''));
-  const owner: PodOwner | undefined = controller === undefined ? undefined : { kind: controller.kind as PodOwner['kind'], name: controller.name };
+  const controller = pod.metadata.ownerReferences?.find(
+    (o) => o.controller === true && OWNER_KINDS.has(o.kind ?? ''),
+  );
+  const owner: PodOwner | undefined =
+    controller === undefined
+      ? undefined
+      : { kind: controller.kind as PodOwner['kind'], name: controller.name };
   const nodeName = pod.spec.nodeName;
   if (nodeName !== undefined && !state.nodes.has(nodeName)) {
     throw new CommandRejected(command, `spec.nodeName: node ${nodeName} does not exist in the cluster`);
@@ -245,7 +298,10 @@ export function newPodRecord(
       ...(fields.requestedIP === undefined ? {} : { [REQUESTED_IP_ANNOTATION]: fields.requestedIP }),
     },
     owner: fields.owner,
-    spec: { ...spec, tolerations: withDefaultTolerations(spec.tolerations, context.config.timings.defaultTolerationSeconds) },
+    spec: {
+      ...spec,
+      tolerations: withDefaultTolerations(spec.tolerations, context.config.timings.defaultTolerationSeconds),
+    },
     createdAt: context.now,
     nodeName: undefined,
     phase: 'Pending',
@@ -301,7 +357,10 @@ function decideService(context: ControllerContext, input: Service): ClusterEvent
     clusterIPs = [];
   } else if (spec.clusterIP === 'None') {
     if (previous !== undefined && previous.spec?.clusterIP !== 'None') {
-      throw new CommandRejected(command, 'spec.clusterIPs[0]: Invalid value: ["None"]: may not change once set');
+      throw new CommandRejected(
+        command,
+        'spec.clusterIPs[0]: Invalid value: ["None"]: may not change once set',
+      );
     }
     clusterIPs = ['None'];
   } else {
@@ -310,12 +369,19 @@ function decideService(context: ControllerContext, input: Service): ClusterEvent
     const requested = spec.clusterIP !== undefined && spec.clusterIP !== '' ? spec.clusterIP : undefined;
     if (kept !== undefined && kept !== '' && kept !== 'None') {
       if (requested !== undefined && requested !== kept) {
-        throw new CommandRejected(command, `spec.clusterIPs[0]: Invalid value: ["${requested}"]: may not change once set`);
+        throw new CommandRejected(
+          command,
+          `spec.clusterIPs[0]: Invalid value: ["${requested}"]: may not change once set`,
+        );
       }
       clusterIPs = [kept];
     } else if (requested !== undefined) {
       const result = checkRequestedClusterIp(range, state.clusterIPs, requested, key);
-      if (!result.ok) throw new CommandRejected(command, `spec.clusterIPs: Invalid value: ["${requested}"]: ${result.reason}`);
+      if (!result.ok)
+        throw new CommandRejected(
+          command,
+          `spec.clusterIPs: Invalid value: ["${requested}"]: ${result.reason}`,
+        );
       clusterIPs = [result.value];
     } else {
       const result = allocateClusterIp(range, state.clusterIPs, rng);
@@ -324,7 +390,8 @@ function decideService(context: ControllerContext, input: Service): ClusterEvent
     }
   }
 
-  const wantsNodePorts = type === 'NodePort' || (type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false);
+  const wantsNodePorts =
+    type === 'NodePort' || (type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false);
   const portRange = nodePortRange(config.serviceNodePortRange);
   const takenHere = new Set<number>();
   const byNumber = new Map<number, number>();
@@ -338,12 +405,18 @@ function decideService(context: ControllerContext, input: Service): ClusterEvent
     let nodePort = port.nodePort;
     if (nodePort !== undefined) {
       const result = checkRequestedNodePort(portRange, state.nodePorts, nodePort, key);
-      if (!result.ok) throw new CommandRejected(command, `spec.ports[${i}].nodePort: Invalid value: ${nodePort}: ${result.reason}`);
+      if (!result.ok)
+        throw new CommandRejected(
+          command,
+          `spec.ports[${i}].nodePort: Invalid value: ${nodePort}: ${result.reason}`,
+        );
       if (takenHere.has(nodePort) && byNumber.get(port.port) !== nodePort) {
         throw new CommandRejected(command, `spec.ports[${i}].nodePort: Duplicate value: ${nodePort}`);
       }
     } else {
-      const kept = previous?.spec?.ports?.find((p) => p.port === port.port && (p.name ?? '') === (port.name ?? ''))?.nodePort;
+      const kept = previous?.spec?.ports?.find(
+        (p) => p.port === port.port && (p.name ?? '') === (port.name ?? ''),
+      )?.nodePort;
       nodePort = byNumber.get(port.port) ?? kept;
       if (nodePort === undefined) {
         const result = allocateNodePort(portRange, state.nodePorts, rng, takenHere);
@@ -362,7 +435,10 @@ function decideService(context: ControllerContext, input: Service): ClusterEvent
     if (healthCheckNodePort !== undefined) {
       const result = checkRequestedNodePort(portRange, state.nodePorts, healthCheckNodePort, key);
       if (!result.ok) {
-        throw new CommandRejected(command, `spec.healthCheckNodePort: failed to allocate requested HealthCheck NodePort ${healthCheckNodePort}: ${result.reason}`);
+        throw new CommandRejected(
+          command,
+          `spec.healthCheckNodePort: failed to allocate requested HealthCheck NodePort ${healthCheckNodePort}: ${result.reason}`,
+        );
       }
     } else {
       const result = allocateNodePort(portRange, state.nodePorts, rng, takenHere);
@@ -397,12 +473,18 @@ function decideService(context: ControllerContext, input: Service): ClusterEvent
     },
     status: { loadBalancer: ingress === undefined ? {} : { ingress } },
   };
-  if (previous === undefined) return { type: 'ServiceCreated', service, uid: input.metadata.uid ?? context.uid() };
+  if (previous === undefined)
+    return { type: 'ServiceCreated', service, uid: input.metadata.uid ?? context.uid() };
   return { type: 'ServiceUpdated', service };
 }
 
 /** The events that deleting an object produces (workload deletion cascades through controllers). */
-export function decideDelete(context: ControllerContext, kind: string, namespace: string | undefined, name: string): ClusterEvent[] {
+export function decideDelete(
+  context: ControllerContext,
+  kind: string,
+  namespace: string | undefined,
+  name: string,
+): ClusterEvent[] {
   const state = context.state();
   const key = objectKey(namespace, name);
   const command = `delete ${kind} ${kind === 'Node' || kind === 'Namespace' ? name : key}`;
@@ -411,7 +493,14 @@ export function decideDelete(context: ControllerContext, kind: string, namespace
     case 'Pod': {
       const pod = state.pods.get(key);
       if (pod === undefined) throw missing();
-      return [{ type: 'PodDeletionRequested', pod: key, gracePeriodSeconds: pod.spec.terminationGracePeriodSeconds ?? 30, reason: 'Deleted' }];
+      return [
+        {
+          type: 'PodDeletionRequested',
+          pod: key,
+          gracePeriodSeconds: pod.spec.terminationGracePeriodSeconds ?? 30,
+          reason: 'Deleted',
+        },
+      ];
     }
     case 'Service':
       if (!state.services.has(key)) throw missing();
@@ -443,7 +532,12 @@ export function decideDelete(context: ControllerContext, kind: string, namespace
     case 'NetworkPolicy': {
       const passiveKind = kind;
       const storeKey = passiveKey(passiveKind, namespace, name);
-      const collection = { Namespace: state.namespaces, Ingress: state.ingresses, IngressClass: state.ingressClasses, NetworkPolicy: state.networkPolicies }[passiveKind];
+      const collection = {
+        Namespace: state.namespaces,
+        Ingress: state.ingresses,
+        IngressClass: state.ingressClasses,
+        NetworkPolicy: state.networkPolicies,
+      }[passiveKind];
       if (!collection.has(storeKey)) throw missing();
       return [{ type: 'ResourceDeleted', kind: passiveKind, key: storeKey }];
     }

@@ -3,7 +3,7 @@ import { serviceSelectorMatcher, type EndpointSlice, type LabelMatcher, type Ser
 import type { ControllerContext } from '../runtime/ControllerContext.js';
 import { workQueue } from '../runtime/Activity.js';
 import type { ClusterEvent } from '../state/ClusterEvent.js';
-import { objectKey } from '../state/ClusterState.js';
+import { objectKey, type ClusterState, type PodRecord } from '../state/ClusterState.js';
 import {
   ENDPOINTSLICE_CONTROLLER_NAME,
   generateSliceName,
@@ -82,6 +82,28 @@ export function endpointSliceController(context: ControllerContext): Observable<
     }
   };
 
+  // Pod records are immutable: the facts built for one stay valid until the pod changes, unless
+  // its node comes or goes (then the cache is dropped).
+  let facts = new WeakMap<PodRecord, PodEndpointFacts>();
+  const factsOf = (pod: PodRecord, state: ClusterState): PodEndpointFacts => {
+    let cached = facts.get(pod);
+    if (cached === undefined) {
+      const node = pod.nodeName === undefined ? undefined : state.nodes.get(pod.nodeName);
+      const built: { -readonly [K in keyof PodEndpointFacts]: PodEndpointFacts[K] } = {
+        pod: podObject(pod),
+        ready: pod.ready,
+        terminating: pod.deletionRequestedAt !== undefined,
+        ips: pod.podIP === undefined ? [] : [pod.podIP],
+        nodeExists: pod.nodeName === undefined || node !== undefined,
+      };
+      if (pod.nodeName !== undefined) built.nodeName = pod.nodeName;
+      if (node?.zone !== undefined) built.zone = node.zone;
+      cached = built;
+      facts.set(pod, cached);
+    }
+    return cached;
+  };
+
   const reconcile = (serviceKey: string): Observable<ClusterEvent> => {
     const state = context.state();
     const record = state.services.get(serviceKey);
@@ -92,22 +114,17 @@ export function endpointSliceController(context: ControllerContext): Observable<
     }
     const namespace = serviceKey.slice(0, serviceKey.indexOf('/'));
     if (record === undefined) {
-      return from(existing.map((slice): ClusterEvent => ({ type: 'EndpointSliceDeleted', key: objectKey(namespace, slice.metadata.name ?? '') })));
+      return from(
+        existing.map((slice): ClusterEvent => ({
+          type: 'EndpointSliceDeleted',
+          key: objectKey(namespace, slice.metadata.name ?? ''),
+        })),
+      );
     }
     const pods: PodEndpointFacts[] = [];
     for (const podKey of members.get(serviceKey) ?? []) {
       const pod = state.pods.get(podKey);
-      if (pod === undefined) continue;
-      const node = pod.nodeName === undefined ? undefined : state.nodes.get(pod.nodeName);
-      pods.push({
-        pod: podObject(pod),
-        ready: pod.ready,
-        terminating: pod.deletionRequestedAt !== undefined,
-        ips: pod.podIP === undefined ? [] : [pod.podIP],
-        ...(pod.nodeName === undefined ? {} : { nodeName: pod.nodeName }),
-        ...(node?.zone === undefined ? {} : { zone: node.zone }),
-        nodeExists: pod.nodeName === undefined || node !== undefined,
-      });
+      if (pod !== undefined) pods.push(factsOf(pod, state));
     }
     const changes = reconcileEndpointSlices({
       service: record.service,
@@ -115,12 +132,16 @@ export function endpointSliceController(context: ControllerContext): Observable<
       existingSlices: existing,
       newSliceName: (prefix) => {
         let name = generateSliceName(prefix, nameStream);
-        while (state.endpointSlices.has(objectKey(namespace, name))) name = generateSliceName(prefix, nameStream);
+        while (state.endpointSlices.has(objectKey(namespace, name)))
+          name = generateSliceName(prefix, nameStream);
         return name;
       },
     });
     const events: ClusterEvent[] = [
-      ...changes.delete.map((name): ClusterEvent => ({ type: 'EndpointSliceDeleted', key: objectKey(namespace, name) })),
+      ...changes.delete.map((name): ClusterEvent => ({
+        type: 'EndpointSliceDeleted',
+        key: objectKey(namespace, name),
+      })),
       ...changes.update.map((slice): ClusterEvent => ({ type: 'EndpointSliceUpdated', slice })),
       ...changes.create.map((slice): ClusterEvent => ({ type: 'EndpointSliceCreated', slice })),
     ];
@@ -128,6 +149,9 @@ export function endpointSliceController(context: ControllerContext): Observable<
   };
 
   const servicesToSync = merge(
+    context
+      .on('NodeRegistered', 'NodeDeleted')
+      .pipe(mergeMap(() => ((facts = new WeakMap()), [] as string[]))),
     context.on('ServiceCreated', 'ServiceUpdated').pipe(
       mergeMap((event) => {
         const key = objectKey(event.service.metadata.namespace, event.service.metadata.name ?? '');
@@ -142,12 +166,18 @@ export function endpointSliceController(context: ControllerContext): Observable<
         return [event.key];
       }),
     ),
-    context.on('PodCreated', 'PodLabelsChanged', 'PodDeleted').pipe(
-      mergeMap((event) => rematchPod(event.type === 'PodCreated' ? event.pod.key : event.pod)),
-    ),
+    // A new pod has no IP yet, so it is no endpoint: only its Service membership is updated.
+    context.on('PodCreated').pipe(mergeMap((event) => (rematchPod(event.pod.key), []))),
+    context.on('PodLabelsChanged', 'PodDeleted').pipe(mergeMap((event) => rematchPod(event.pod))),
     // Changes that move an endpoint of the pod's Services.
     context
-      .on('PodSandboxReady', 'PodReadinessChanged', 'PodDeletionRequested', 'PodCompleted', 'PodContainersExited', 'PodScheduled')
+      .on(
+        'PodSandboxReady',
+        'PodReadinessChanged',
+        'PodDeletionRequested',
+        'PodCompleted',
+        'PodContainersExited',
+      )
       .pipe(mergeMap((event) => [...(podServices.get(event.pod) ?? [])])),
   );
   return servicesToSync.pipe(

@@ -1,4 +1,4 @@
-import { EMPTY, merge, mergeMap, Observable, of, type Subscription } from 'rxjs';
+import { merge, mergeMap, type Observable } from 'rxjs';
 import { compileLabelSelector, parseLabelSelector, type Probe } from '@knsim/api';
 import { MINUTE, SECOND, type Duration, type Instant } from '@knsim/core';
 import { HostLocalIpam } from '@knsim/cni';
@@ -14,7 +14,9 @@ const BACKOFF_RESET = 10 * MINUTE;
 // A failed sandbox (e.g. IPAM exhausted) is retried on the pod's next sync.
 const SANDBOX_RETRY = 10 * SECOND;
 
-const DEFAULT_PROBE: Required<Pick<Probe, 'initialDelaySeconds' | 'periodSeconds' | 'successThreshold' | 'failureThreshold'>> = {
+const DEFAULT_PROBE: Required<
+  Pick<Probe, 'initialDelaySeconds' | 'periodSeconds' | 'successThreshold' | 'failureThreshold'>
+> = {
   initialDelaySeconds: 0,
   periodSeconds: 10,
   successThreshold: 1,
@@ -30,6 +32,7 @@ interface ProbeMemory {
 }
 
 interface RestartMemory {
+  /** The wait before the next restart (0 until the first crash). */
   backoff: Duration;
   lastStartedAt: Instant;
 }
@@ -46,12 +49,13 @@ export class KubeletMemory {
   restartDelaySeconds(pod: string, now: Instant): number {
     const memory = this.restarts.get(pod);
     if (memory === undefined || now - memory.lastStartedAt > BACKOFF_RESET) {
-      this.restarts.set(pod, { backoff: 0, lastStartedAt: now });
+      // The first crash (or the first after 10 minutes of running) restarts at once.
+      this.restarts.set(pod, { backoff: BACKOFF_INITIAL, lastStartedAt: memory?.lastStartedAt ?? now });
       return 0;
     }
-    const next = memory.backoff === 0 ? BACKOFF_INITIAL : Math.min(BACKOFF_MAX, memory.backoff * 2);
-    memory.backoff = next;
-    return next / SECOND;
+    const delay = memory.backoff;
+    memory.backoff = delay === 0 ? BACKOFF_INITIAL : Math.min(BACKOFF_MAX, delay * 2);
+    return delay / SECOND;
   }
 
   forget(pod: string): void {
@@ -67,7 +71,9 @@ function readinessProbeOf(pod: PodRecord): Probe | undefined {
 
 function faultApplies(faults: readonly ReadinessFault[], pod: PodRecord): boolean {
   return faults.some(
-    (fault) => (fault.namespace === undefined || fault.namespace === pod.namespace) && compileLabelSelector(parseLabelSelector(fault.selector))(pod.labels),
+    (fault) =>
+      (fault.namespace === undefined || fault.namespace === pod.namespace) &&
+      compileLabelSelector(parseLabelSelector(fault.selector))(pod.labels),
   );
 }
 
@@ -75,183 +81,204 @@ function faultApplies(faults: readonly ReadinessFault[], pod: PodRecord): boolea
  * The kubelets of every node: sandbox creation with host-local IPAM, container start, readiness
  * probes (including failures injected by readiness faults), Job pods running to completion,
  * graceful termination, crash restarts with back-off, and what happens when a node's kubelet
- * stops and comes back.
+ * stops and comes back. Steps are kernel timers (see `ControllerContext.later`), so a whole
+ * cluster's pods can be starting at once.
  */
 export function kubelets(context: ControllerContext, memory: KubeletMemory): Observable<ClusterEvent> {
   const pod = (key: string): PodRecord | undefined => context.state().pods.get(key);
   const kubeletRunning = (state: ClusterState, node: string | undefined): boolean =>
     node !== undefined && state.nodes.get(node)?.kubelet === 'running';
 
-  const createSandbox = (key: string): Observable<ClusterEvent> =>
-    context.activity.later(context.delay('sandboxCreation'), context.scheduler).pipe(
-      mergeMap(() => {
-        const state = context.state();
-        const record = state.pods.get(key);
-        if (record === undefined || record.sandboxReady || record.nodeName === undefined) return EMPTY;
-        if (record.deletionRequestedAt !== undefined || !kubeletRunning(state, record.nodeName)) return EMPTY;
-        const node = state.nodes.get(record.nodeName);
-        if (node?.podCIDR === undefined || node.ipam === undefined) {
-          return of<ClusterEvent>({ type: 'PodSandboxFailed', pod: key, message: 'network is not ready: no podCIDR assigned to the node' });
-        }
-        if (record.spec.hostNetwork === true) {
-          return of<ClusterEvent>({ type: 'PodSandboxReady', pod: key, node: node.name, ip: node.address });
-        }
-        const ipam = new HostLocalIpam(node.podCIDR);
-        const requested = record.annotations[REQUESTED_IP_ANNOTATION];
-        let result = requested !== undefined && ipam.contains(requested) ? ipam.allocateIp(node.ipam, key, requested) : undefined;
-        if (result === undefined || !result.ok) result = ipam.allocate(node.ipam, key);
-        if (!result.ok) {
-          return merge(
-            of<ClusterEvent>({ type: 'PodSandboxFailed', pod: key, message: result.error }),
-            context.activity.later(SANDBOX_RETRY, context.scheduler).pipe(mergeMap(() => createSandbox(key))),
-          );
-        }
-        return of<ClusterEvent>({ type: 'PodSandboxReady', pod: key, node: node.name, ip: result.ip });
-      }),
-    );
-
-  const startContainers = (key: string, delay: Duration): Observable<ClusterEvent> =>
-    context.activity.later(delay, context.scheduler).pipe(
-      mergeMap(() => {
-        const state = context.state();
-        const record = state.pods.get(key);
-        if (record === undefined || !record.sandboxReady || record.containersRunning || record.phase !== 'Pending' && record.phase !== 'Running') return EMPTY;
-        if (record.deletionRequestedAt !== undefined || !kubeletRunning(state, record.nodeName)) return EMPTY;
-        const restart = memory.restarts.get(key);
-        if (restart !== undefined) restart.lastStartedAt = context.now;
-        else memory.restarts.set(key, { backoff: 0, lastStartedAt: context.now });
-        return of<ClusterEvent>({ type: 'PodContainersStarted', pod: key });
-      }),
-    );
-
-  /** Runs the readiness probe of a pod while its published readiness is expected to change. */
-  const probe = (key: string): Observable<ClusterEvent> =>
-    new Observable<ClusterEvent>((subscriber) => {
-      const record = pod(key);
-      if (record === undefined || !record.containersRunning) {
-        subscriber.complete();
+  const createSandbox = (key: string): void =>
+    context.later(context.delay('sandboxCreation'), () => {
+      const state = context.state();
+      const record = state.pods.get(key);
+      if (record === undefined || record.sandboxReady || record.nodeName === undefined) return undefined;
+      if (record.deletionRequestedAt !== undefined || !kubeletRunning(state, record.nodeName))
         return undefined;
+      const node = state.nodes.get(record.nodeName);
+      if (node?.podCIDR === undefined || node.ipam === undefined) {
+        return [
+          {
+            type: 'PodSandboxFailed',
+            pod: key,
+            message: 'network is not ready: no podCIDR assigned to the node',
+          },
+        ];
       }
-      const declared = readinessProbeOf(record);
-      const settings = { ...DEFAULT_PROBE, ...declared };
-      const period = settings.periodSeconds * SECOND;
-      let probeMemory = memory.probes.get(key);
-      if (probeMemory === undefined) {
-        probeMemory = { firstProbeAt: context.now + settings.initialDelaySeconds * SECOND, successes: 0, failures: 0, generation: 0 };
-        memory.probes.set(key, probeMemory);
+      if (record.spec.hostNetwork === true)
+        return [{ type: 'PodSandboxReady', pod: key, node: node.name, ip: node.address }];
+      const ipam = new HostLocalIpam(node.podCIDR);
+      const requested = record.annotations[REQUESTED_IP_ANNOTATION];
+      let result =
+        requested !== undefined && ipam.contains(requested)
+          ? ipam.allocateIp(node.ipam, key, requested)
+          : undefined;
+      if (result === undefined || !result.ok) result = ipam.allocate(node.ipam, key);
+      if (!result.ok) {
+        // The kubelet retries the sandbox on the pod's next sync.
+        context.later(SANDBOX_RETRY, () => (createSandbox(key), undefined));
+        return [{ type: 'PodSandboxFailed', pod: key, message: result.error }];
       }
-      const state = probeMemory;
-      const generation = ++state.generation;
-      const nextTick = (): Instant =>
-        context.now <= state.firstProbeAt ? state.firstProbeAt : state.firstProbeAt + Math.ceil((context.now - state.firstProbeAt) / period) * period;
-      let subscription: Subscription | undefined;
-      const schedule = (): void => {
-        subscription = context.activity.later(nextTick() - context.now, context.scheduler).subscribe(() => {
-          const current = pod(key);
-          if (current === undefined || !current.containersRunning || state.generation !== generation) return subscriber.complete();
-          const passing = !faultApplies(context.state().readinessFaults, current);
-          if (passing) {
-            state.successes++;
-            state.failures = 0;
-          } else {
-            state.failures++;
-            state.successes = 0;
-          }
-          if (passing && !current.ready && state.successes >= settings.successThreshold) {
-            subscriber.next({ type: 'PodReadinessChanged', pod: key, ready: true, reason: 'ReadinessProbeSucceeded' });
-            return subscriber.complete();
-          }
-          if (!passing && current.ready && state.failures >= settings.failureThreshold) {
-            subscriber.next({ type: 'PodReadinessChanged', pod: key, ready: false, reason: 'ReadinessProbeFailed' });
-            return subscriber.complete();
-          }
-          // Probe again only while the outcome disagrees with what is published.
-          if (passing === current.ready) return subscriber.complete();
-          schedule();
-        });
-      };
-      schedule();
-      return () => subscription?.unsubscribe();
+      return [{ type: 'PodSandboxReady', pod: key, node: node.name, ip: result.ip }];
     });
 
-  const startProbing = (key: string): Observable<ClusterEvent> => probe(key);
+  const startContainers = (key: string, delay: Duration): void =>
+    context.later(delay, () => {
+      const state = context.state();
+      const record = state.pods.get(key);
+      if (record === undefined || !record.sandboxReady || record.containersRunning) return undefined;
+      if (record.phase !== 'Pending' && record.phase !== 'Running') return undefined;
+      if (record.deletionRequestedAt !== undefined || !kubeletRunning(state, record.nodeName))
+        return undefined;
+      const restart = memory.restarts.get(key);
+      if (restart !== undefined) restart.lastStartedAt = context.now;
+      else memory.restarts.set(key, { backoff: 0, lastStartedAt: context.now });
+      return [{ type: 'PodContainersStarted', pod: key }];
+    });
 
-  const onStarted = (key: string): Observable<ClusterEvent> => {
+  /** Runs the readiness probe of a pod while its published readiness is expected to change. */
+  const startProbing = (key: string): void => {
     const record = pod(key);
-    if (record === undefined) return EMPTY;
-    if (record.owner?.kind === 'Job') {
-      return context.activity.later(context.delay('jobPodRuntime'), context.scheduler).pipe(
-        mergeMap(() => {
-          const current = pod(key);
-          if (current === undefined || !current.containersRunning || current.deletionRequestedAt !== undefined) return EMPTY;
-          return of<ClusterEvent>({ type: 'PodCompleted', pod: key, phase: 'Succeeded' });
-        }),
-      );
+    if (record === undefined || !record.containersRunning) return;
+    const declared = readinessProbeOf(record);
+    const settings = { ...DEFAULT_PROBE, ...declared };
+    const period = settings.periodSeconds * SECOND;
+    let state = memory.probes.get(key);
+    if (state === undefined) {
+      state = {
+        firstProbeAt: context.now + settings.initialDelaySeconds * SECOND,
+        successes: 0,
+        failures: 0,
+        generation: 0,
+      };
+      memory.probes.set(key, state);
     }
-    memory.probes.delete(key);
-    const faulty = faultApplies(context.state().readinessFaults, record);
-    if (readinessProbeOf(record) === undefined && !faulty) {
-      // No readiness probe: ready as soon as the containers run.
-      return of<ClusterEvent>({ type: 'PodReadinessChanged', pod: key, ready: true, reason: 'ContainersReady' });
-    }
-    return startProbing(key);
+    const probe = state;
+    const generation = ++probe.generation;
+    const nextTick = (): Instant =>
+      context.now <= probe.firstProbeAt
+        ? probe.firstProbeAt
+        : probe.firstProbeAt + Math.ceil((context.now - probe.firstProbeAt) / period) * period;
+    const tick = (): readonly ClusterEvent[] | undefined => {
+      const current = pod(key);
+      if (current === undefined || !current.containersRunning || probe.generation !== generation)
+        return undefined;
+      const passing = !faultApplies(context.state().readinessFaults, current);
+      if (passing) {
+        probe.successes++;
+        probe.failures = 0;
+      } else {
+        probe.failures++;
+        probe.successes = 0;
+      }
+      if (passing && !current.ready && probe.successes >= settings.successThreshold) {
+        return [{ type: 'PodReadinessChanged', pod: key, ready: true, reason: 'ReadinessProbeSucceeded' }];
+      }
+      if (!passing && current.ready && probe.failures >= settings.failureThreshold) {
+        return [{ type: 'PodReadinessChanged', pod: key, ready: false, reason: 'ReadinessProbeFailed' }];
+      }
+      // Probe again only while the outcome disagrees with what is published.
+      if (passing !== current.ready) context.later(period, tick);
+      return undefined;
+    };
+    context.later(nextTick() - context.now, tick);
   };
 
-  const terminate = (key: string): Observable<ClusterEvent> => {
+  const onStarted = (key: string): ClusterEvent[] => {
+    const record = pod(key);
+    if (record === undefined) return [];
+    if (record.owner?.kind === 'Job') {
+      context.later(context.delay('jobPodRuntime'), () => {
+        const current = pod(key);
+        if (current === undefined || !current.containersRunning || current.deletionRequestedAt !== undefined)
+          return undefined;
+        return [{ type: 'PodCompleted', pod: key, phase: 'Succeeded' }];
+      });
+      return [];
+    }
+    memory.probes.delete(key);
+    if (readinessProbeOf(record) === undefined && !faultApplies(context.state().readinessFaults, record)) {
+      // No readiness probe: ready as soon as the containers run.
+      return [{ type: 'PodReadinessChanged', pod: key, ready: true, reason: 'ContainersReady' }];
+    }
+    startProbing(key);
+    return [];
+  };
+
+  const terminate = (key: string): ClusterEvent[] => {
     const state = context.state();
     const record = state.pods.get(key);
-    if (record === undefined) return EMPTY;
-    const deleted: ClusterEvent = { type: 'PodDeleted', pod: key, ...(record.owner === undefined ? {} : { owner: record.owner }) };
-    if (record.nodeName === undefined) return of(deleted);
-    if (!kubeletRunning(state, record.nodeName)) return EMPTY; // stays Terminating until the kubelet is back
+    if (record === undefined) return [];
+    const deleted: ClusterEvent = {
+      type: 'PodDeleted',
+      pod: key,
+      ...(record.owner === undefined ? {} : { owner: record.owner }),
+    };
+    if (record.nodeName === undefined) return [deleted];
+    if (!kubeletRunning(state, record.nodeName)) return []; // stays Terminating until the kubelet is back
     const grace = (record.deletionGracePeriodSeconds ?? 30) * SECOND;
     const stop = record.containersRunning ? Math.min(grace, context.delay('containerStop')) : 0;
-    return context.activity.later(stop, context.scheduler).pipe(
-      mergeMap(() => {
-        memory.forget(key);
-        return context.state().pods.has(key) ? of(deleted) : EMPTY;
-      }),
-    );
+    context.later(stop, () => {
+      memory.forget(key);
+      return context.state().pods.has(key) ? [deleted] : undefined;
+    });
+    return [];
   };
 
   /** A node's kubelet came back: finish deletions, restart what a crash killed, report readiness. */
-  const resume = (node: string, afterCrash: boolean): Observable<ClusterEvent> => {
+  const resume = (node: string, afterCrash: boolean): ClusterEvent[] => {
     const state = context.state();
-    const work: Observable<ClusterEvent>[] = [];
-    for (const key of context.index.podsOnNode(node)) {
+    const events: ClusterEvent[] = [];
+    for (const key of [...context.index.podsOnNode(node)]) {
       const record = state.pods.get(key);
       if (record === undefined) continue;
-      if (record.deletionRequestedAt !== undefined) {
-        work.push(terminate(key));
-      } else if (!record.sandboxReady) {
-        work.push(createSandbox(key));
-      } else if (record.phase === 'Running' || record.phase === 'Pending') {
+      if (record.deletionRequestedAt !== undefined) events.push(...terminate(key));
+      else if (!record.sandboxReady) createSandbox(key);
+      else if (record.phase === 'Running' || record.phase === 'Pending') {
         if (afterCrash && record.containersRunning) {
-          work.push(of<ClusterEvent>({ type: 'PodContainersExited', pod: key, reason: 'NodeRestart', restartAfterSeconds: 0 }));
-        } else if (afterCrash && !record.containersRunning) {
-          work.push(startContainers(key, context.delay('containerStart')));
+          events.push({
+            type: 'PodContainersExited',
+            pod: key,
+            reason: 'NodeRestart',
+            restartAfterSeconds: 0,
+          });
+        } else if (afterCrash) {
+          startContainers(key, context.delay('containerStart'));
         } else if (record.containersRunning && !record.ready) {
-          work.push(startProbing(key));
+          startProbing(key);
         }
       }
     }
-    return merge(...work);
+    return events;
   };
 
   const stoppedBy = new Map<string, 'crashed' | 'partitioned'>();
+  const none: ClusterEvent[] = [];
 
   return merge(
     context.on('PodScheduled').pipe(
-      mergeMap((event) => (kubeletRunning(context.state(), event.node) ? createSandbox(event.pod) : EMPTY)),
+      mergeMap((event) => {
+        if (kubeletRunning(context.state(), event.node)) createSandbox(event.pod);
+        return none;
+      }),
     ),
-    context.on('PodSandboxReady').pipe(mergeMap((event) => startContainers(event.pod, context.delay('containerStart')))),
+    context
+      .on('PodSandboxReady')
+      .pipe(mergeMap((event) => (startContainers(event.pod, context.delay('containerStart')), none))),
     context.on('PodContainersStarted').pipe(mergeMap((event) => onStarted(event.pod))),
     context.on('PodDeletionRequested').pipe(mergeMap((event) => terminate(event.pod))),
     context.on('PodContainersExited').pipe(
-      mergeMap((event) => (event.restartAfterSeconds === undefined ? EMPTY : startContainers(event.pod, event.restartAfterSeconds * SECOND + context.delay('containerStart')))),
+      mergeMap((event) => {
+        if (event.restartAfterSeconds !== undefined)
+          startContainers(event.pod, event.restartAfterSeconds * SECOND + context.delay('containerStart'));
+        return none;
+      }),
     ),
-    context.on('PodDeleted').pipe(mergeMap((event) => (memory.forget(event.pod), EMPTY))),
-    context.on('NodeKubeletStopped').pipe(mergeMap((event) => (stoppedBy.set(event.node, event.state), EMPTY))),
+    context.on('PodDeleted').pipe(mergeMap((event) => (memory.forget(event.pod), none))),
+    context
+      .on('NodeKubeletStopped')
+      .pipe(mergeMap((event) => (stoppedBy.set(event.node, event.state), none))),
     context.on('NodeKubeletResumed').pipe(
       mergeMap((event) => {
         const afterCrash = stoppedBy.get(event.node) === 'crashed';
@@ -263,13 +290,12 @@ export function kubelets(context: ControllerContext, memory: KubeletMemory): Obs
     context.on('ReadinessFaultStarted', 'ReadinessFaultEnded').pipe(
       mergeMap(() => {
         const state = context.state();
-        const work: Observable<ClusterEvent>[] = [];
         for (const record of state.pods.values()) {
           if (!record.containersRunning || record.owner?.kind === 'Job') continue;
           const passing = !faultApplies(state.readinessFaults, record);
-          if (passing !== record.ready && kubeletRunning(state, record.nodeName)) work.push(startProbing(record.key));
+          if (passing !== record.ready && kubeletRunning(state, record.nodeName)) startProbing(record.key);
         }
-        return merge(...work);
+        return none;
       }),
     ),
   );

@@ -10,7 +10,8 @@ import { selectNode, type SchedulingNode } from '../scheduler/selectNode.js';
  */
 export function schedulerController(context: ControllerContext): Observable<ClusterEvent> {
   let startIndex = 0;
-  let nodeNames: string[] | undefined;
+  let nodes: SchedulingNode[] | undefined; // rebuilt after any node change
+  let zones: Map<string, number> | undefined;
   const waiting = new Map<string, string>(); // unschedulable pod -> last message
 
   const decide = (key: string): Observable<ClusterEvent> => {
@@ -20,33 +21,45 @@ export function schedulerController(context: ControllerContext): Observable<Clus
       waiting.delete(key);
       return EMPTY;
     }
-    nodeNames ??= [...state.nodes.keys()].sort();
-    const names = nodeNames;
+    if (nodes === undefined) {
+      zones = new Map();
+      const zoneIds = zones;
+      nodes = state.nodes.sortedEntries().map(([name, node]) => {
+        let zoneIndex = -1;
+        if (node.zone !== undefined) {
+          zoneIndex = zoneIds.get(node.zone) ?? zoneIds.size;
+          zoneIds.set(node.zone, zoneIndex);
+        }
+        return {
+          name,
+          labels: node.labels,
+          zone: node.zone,
+          taints: node.taints,
+          unschedulable: node.unschedulable,
+          maxPods: node.maxPods,
+          hasPodCIDR: node.podCIDR !== undefined,
+          slot: context.index.nodeSlot(name),
+          zoneIndex,
+        };
+      });
+    }
     const workload = context.index.workloadOfPod(key);
-    const peersByNode = new Map<string, number>();
+    const peersByNode = new Map<number, number>();
     if (workload !== undefined) {
       for (const peer of context.index.podsOfWorkload(workload)) {
         const node = context.index.nodeOfPod(peer);
-        if (node !== undefined) peersByNode.set(node, (peersByNode.get(node) ?? 0) + 1);
+        if (node === undefined) continue;
+        const slot = context.index.nodeSlot(node);
+        peersByNode.set(slot, (peersByNode.get(slot) ?? 0) + 1);
       }
     }
-    const nodeAt = (index: number): SchedulingNode => {
-      const name = names[index] as string;
-      const node = state.nodes.get(name);
-      if (node === undefined) throw new Error(`scheduler: node ${name} vanished from its cache`);
-      return {
-        name,
-        labels: node.labels,
-        zone: node.zone,
-        taints: node.taints,
-        unschedulable: node.unschedulable,
-        maxPods: node.maxPods,
-        hasPodCIDR: node.podCIDR !== undefined,
-        podCount: context.index.activePodCount(name),
-        peerCount: peersByNode.get(name) ?? 0,
-      };
-    };
-    const result = selectNode(pod.spec, names.length, nodeAt, startIndex, context.rng('scheduler'));
+    const result = selectNode(
+      pod.spec,
+      nodes,
+      { podCounts: context.index.activePodCounts, peerCounts: peersByNode, zones: zones?.size ?? 0 },
+      startIndex,
+      context.rng('scheduler'),
+    );
     startIndex = result.nextStartIndex;
     if (result.ok) {
       waiting.delete(key);
@@ -54,7 +67,9 @@ export function schedulerController(context: ControllerContext): Observable<Clus
     }
     const previous = waiting.get(key);
     waiting.set(key, result.message);
-    return previous === result.message ? EMPTY : of({ type: 'PodUnschedulable', pod: key, message: result.message });
+    return previous === result.message
+      ? EMPTY
+      : of({ type: 'PodUnschedulable', pod: key, message: result.message });
   };
 
   const newPods = context.on('PodCreated').pipe(
@@ -62,15 +77,27 @@ export function schedulerController(context: ControllerContext): Observable<Clus
     map((event) => event.pod.key),
   );
   // What can make a waiting pod fit: new or changed nodes, freed pod slots.
+  const nodeChanges = context
+    .on('NodeTainted', 'NodeCordoned')
+    .pipe(mergeMap(() => ((nodes = undefined), [] as string[])));
   const retries = context
-    .on('NodeRegistered', 'NodePodCIDRAssigned', 'NodeReadinessChanged', 'NodeUncordoned', 'NodeUntainted', 'PodDeleted', 'PodCompleted', 'NodeDeleted')
+    .on(
+      'NodeRegistered',
+      'NodePodCIDRAssigned',
+      'NodeReadinessChanged',
+      'NodeUncordoned',
+      'NodeUntainted',
+      'PodDeleted',
+      'PodCompleted',
+      'NodeDeleted',
+    )
     .pipe(
       mergeMap((event) => {
-        if (event.type === 'NodeRegistered' || event.type === 'NodeDeleted') nodeNames = undefined;
+        if (event.type !== 'PodDeleted' && event.type !== 'PodCompleted') nodes = undefined;
         return from([...waiting.keys()]);
       }),
     );
-  return merge(newPods, retries).pipe(
+  return merge(newPods, nodeChanges, retries).pipe(
     workQueue(() => context.delay('scheduling'), context.scheduler, context.activity),
     mergeMap(decide),
   );

@@ -123,7 +123,18 @@ const NO_CHANGES: EndpointSliceChanges = Object.freeze({
  * produced. ExternalName Services and Services without a selector get no managed slices: all
  * existing ones are deleted (upstream leaves them alone).
  *
- * Runs in O(pods log pods + endpoints in existing slices).
+ * Runs in O(pods log pods + endpoints in existing slices); far less when the caller reuses
+ * objects (see below).
+ *
+ * **Memo.** Everything derived from the Service object alone (labels, owner reference, address
+ * types, slice prefix) and from a `(Service, PodEndpointFacts)` pair (qualification, port list,
+ * sort key, the endpoint per address type) is remembered in module-level `WeakMap`s keyed by
+ * those objects, so a caller that passes the same (===) objects again while they are unchanged,
+ * as the EndpointSlice controller does, pays only for what changed. The inputs must therefore
+ * be treated as immutable, as their `readonly` types say: build a new object to change one.
+ * Results are identical (deep-equal) on memo hits and misses; returned slices may share
+ * endpoint, port and label objects with earlier results and with each other, and must not be
+ * mutated either.
  *
  * @example
  * ```ts
@@ -145,18 +156,19 @@ export function reconcileEndpointSlices(input: ReconcileEndpointSlicesInput): En
       `maxEndpointsPerSlice must be an integer from 1 to ${MAX_ENDPOINTS_PER_SLICE}: ${max}`,
     );
   }
-  if (serviceSelectorMatcher(service) === undefined) {
+  const info = serviceInfo(service);
+  if (info === undefined) {
     if (input.existingSlices.length === 0) return NO_CHANGES;
     return { ...NO_CHANGES, delete: input.existingSlices.map(sliceName).sort(compareStrings) };
   }
 
-  const context = new ServiceContext(input, max);
-  const candidates = collectCandidates(input, context);
-  const addressTypes = serviceAddressTypes(service);
+  const context = new ServiceContext(info, max, input.triggerTime);
+  const candidates = collectCandidates(input.pods, info);
+  const addressTypes = info.addressTypes;
   const existingByType = new Map<string, EndpointSlice[]>();
   const deletes: string[] = [];
-  for (const slice of [...input.existingSlices].sort(compareSliceNames)) {
-    if (!(addressTypes as readonly string[]).includes(slice.addressType)) {
+  for (const slice of sortedSlices(input.existingSlices)) {
+    if (!addressTypes.includes(slice.addressType as IpAddressType)) {
       // A family the Service no longer has: deleted outright, never reused for a create.
       deletes.push(sliceName(slice));
       continue;
@@ -175,8 +187,8 @@ export function reconcileEndpointSlices(input: ReconcileEndpointSlicesInput): En
       addressType,
       existingByType.get(addressType) ?? [],
     );
-    creates.push(...result.creates);
-    updates.push(...result.updates);
+    for (const slice of result.creates) creates.push(slice);
+    for (const slice of result.updates) updates.push(slice);
     for (const slice of result.deletes) deletes.push(sliceName(slice));
   }
 
@@ -185,12 +197,27 @@ export function reconcileEndpointSlices(input: ReconcileEndpointSlicesInput): En
       ? NO_CHANGES
       : { ...NO_CHANGES, podsOnMissingNodes: candidates.podsOnMissingNodes };
   }
+  const created: EndpointSlice[] = [];
+  for (const slice of creates)
+    created.push(context.materialize(slice, input.newSliceName(info.generateName)));
+  const updated: EndpointSlice[] = [];
+  for (const slice of updates) updated.push(context.materialize(slice, undefined));
   return {
-    create: creates.map((slice) => context.materialize(slice, input.newSliceName(context.generateName))),
-    update: updates.map((slice) => context.materialize(slice, undefined)).sort(compareSliceNames),
-    delete: deletes.sort(compareStrings),
+    create: created,
+    update: updated.length > 1 ? updated.sort(compareEndpointSliceNames) : updated,
+    delete: deletes.length > 1 ? deletes.sort(compareStrings) : deletes,
     podsOnMissingNodes: candidates.podsOnMissingNodes,
   };
+}
+
+/** The slices in name order: the input itself when already sorted (it is never modified). */
+function sortedSlices(slices: readonly EndpointSlice[]): readonly EndpointSlice[] {
+  for (let i = 1; i < slices.length; i++) {
+    if (compareEndpointSliceNames(slices[i - 1] as EndpointSlice, slices[i] as EndpointSlice) > 0) {
+      return [...slices].sort(compareEndpointSliceNames);
+    }
+  }
+  return slices;
 }
 
 /**
@@ -265,6 +292,7 @@ export function generateSliceName(generateName: string, stream: RandomStream): s
  * change in place, see {@link endpointsEqualBeyondIdentity}.
  */
 export function sameEndpointIdentity(a: Endpoint, b: Endpoint): boolean {
+  if (a === b) return true;
   if ((a.targetRef?.name ?? '') !== (b.targetRef?.name ?? '')) return false;
   if ((a.targetRef?.namespace ?? '') !== (b.targetRef?.namespace ?? '')) return false;
   if ((a.hostname ?? '') !== (b.hostname ?? '')) return false;
@@ -287,6 +315,20 @@ export function portListKey(ports: readonly EndpointPort[] | undefined): string 
   return ports.map(portKey).sort(compareStrings).join('\n');
 }
 
+// Port lists are immutable and flow from one result into the next call's existing slices.
+const portListKeys = new WeakMap<readonly EndpointPort[], string>();
+
+/** {@link portListKey}, remembered per port list object. */
+function cachedPortListKey(ports: readonly EndpointPort[] | undefined): string {
+  if (ports === undefined || ports.length === 0) return '';
+  let key = portListKeys.get(ports);
+  if (key === undefined) {
+    key = portListKey(ports);
+    portListKeys.set(ports, key);
+  }
+  return key;
+}
+
 function portKey(port: EndpointPort): string {
   // Port names are DNS labels and protocols are fixed words, so "\u0000" cannot occur inside.
   return `${port.name ?? ''}\u0000${port.protocol ?? 'TCP'}\u0000${port.port ?? ''}\u0000${port.appProtocol ?? ''}`;
@@ -298,6 +340,7 @@ function portKey(port: EndpointPort): string {
  * upstream.
  */
 export function endpointsEqualBeyondIdentity(a: Endpoint, b: Endpoint): boolean {
+  if (a === b) return true;
   if (a.nodeName !== b.nodeName || a.zone !== b.zone) return false;
   const ca = a.conditions;
   const cb = b.conditions;
@@ -316,68 +359,160 @@ export function endpointsEqualBeyondIdentity(a: Endpoint, b: Endpoint): boolean 
 }
 
 // ---------------------------------------------------------------------------------------------
+//
+// Performance notes. A typical call (the controller re-running a Service after one of its pods
+// changed) passes the same facts, Service and slice objects as the previous call but one, so
+// the work is arranged to touch as few per-pod objects as possible: what derives from a
+// (Service, facts) pair is memoized ({@link PodInfo}); unchanged pods are recognised by their
+// position in the previous call's pod list rather than looked up; the pod-name order is patched
+// rather than re-sorted; an unchanged pod yields the very endpoint object the existing slice
+// holds, so identity settles most comparisons; and each endpoint carries its position in the
+// name order, so slices are put in order by comparing integers.
 
-/** A qualifying pod with its port list, ready to become one endpoint per address type. */
-interface Candidate {
+/**
+ * What one pod contributes to one Service, derived from the (immutable) facts and Service
+ * objects and remembered per pair ({@link ServiceInfo.pod}).
+ */
+interface PodInfo {
   readonly facts: PodEndpointFacts;
+  /** Sort keys: the pod's name and uid ("" when absent). */
+  readonly name: string;
+  readonly uid: string;
+  /** The pod has a name, so its endpoints carry `targetRef.name` and can be matched by it. */
+  readonly named: boolean;
+  /** The endpoint port list; undefined when the pod does not qualify (terminal, no IP). */
+  readonly ports: readonly EndpointPort[] | undefined;
   readonly portsKey: string;
-}
-
-interface Candidates {
-  readonly list: readonly Candidate[];
-  /** Port lists in the order their first pod appears (pod-name order). */
-  readonly portsByKey: ReadonlyMap<string, readonly EndpointPort[]>;
-  readonly podsOnMissingNodes: readonly string[];
+  /** Left out because its node is missing (and the Service does not publish not-ready pods). */
+  readonly onMissingNode: boolean;
+  /** The endpoint per address type once computed; null when it has no address of that type. */
+  ipv4: Endpoint | null | undefined;
+  ipv6: Endpoint | null | undefined;
 }
 
 /**
- * The wanted endpoints of one port list, taken one by one in pod-name order. Indexed by pod
- * name (unique in a namespace; a repeated name replaces the earlier endpoint): looking up the
- * name strings the objects already hold is much cheaper than building a composite key per
- * endpoint, and the full identity is checked after the lookup.
+ * The pods of the latest call for a Service, to recognise the next call's unchanged pods by
+ * position. Patched in place when pods are replaced; rebuilt when the list grows or shrinks.
+ */
+interface PodSnapshot {
+  /** The pods as passed (a copy), and their infos in that order. */
+  readonly facts: PodEndpointFacts[];
+  readonly infos: PodInfo[];
+  /** The pods in name order (a stable sort); a new array whenever it changes. */
+  sorted: readonly PodInfo[];
+  /** The position in {@link sorted} of each pod, by input index. */
+  readonly rank: readonly number[];
+  /** False when no two pods share a name; true when some may. */
+  duplicateNames: boolean;
+}
+
+interface SortedPods {
+  readonly pods: readonly PodInfo[];
+  readonly duplicateNames: boolean;
+}
+
+interface Candidates {
+  /** The pods that become endpoints, in name order. */
+  readonly list: readonly PodInfo[];
+  /** Port lists in the order their first pod appears (pod-name order). */
+  readonly portsByKey: ReadonlyMap<string, readonly EndpointPort[]>;
+  readonly podsOnMissingNodes: readonly string[];
+  readonly duplicateNames: boolean;
+}
+
+/** How far past the expected position a claim looks for the identical endpoint object. */
+const CLAIM_WINDOW = 4;
+
+/**
+ * The wanted endpoints of one port list, taken one by one in pod-name order. Pod names are
+ * unique in it (a repeated name replaces the earlier endpoint, as pods come in name order and
+ * so repeats are adjacent), so the names are strictly increasing and an endpoint is found by
+ * its pod name with a binary search, after the cheaper identity checks; the full identity is
+ * checked after a lookup by name.
  */
 class DesiredGroup {
   readonly endpoints: Endpoint[] = [];
-  readonly #byPodName = new Map<string, number>();
+  readonly #names: string[] = [];
   readonly #taken: boolean[] = [];
   #cursor = 0;
+  /** Where the next claim most likely lands: just after the previous one. */
+  #hint = 0;
+  /** Every endpoint has a `targetRef.name` (else identity alone may not claim it). */
+  #allNamed = true;
   remaining = 0;
 
-  constructor(readonly ports: readonly EndpointPort[]) {}
+  constructor(
+    readonly ports: readonly EndpointPort[],
+    /** Whether two pods may share a name (only then are names compared when adding). */
+    readonly duplicateNames: boolean,
+  ) {}
 
-  add(endpoint: Endpoint): void {
-    const name = endpoint.targetRef?.name ?? '';
-    const at = this.#byPodName.get(name);
-    if (at !== undefined) {
-      this.endpoints[at] = endpoint;
+  /** Adds the endpoint of `pod`; pods come in name order. */
+  add(endpoint: Endpoint, pod: PodInfo): void {
+    const last = this.endpoints.length - 1;
+    if (this.duplicateNames && last >= 0 && this.#names[last] === pod.name) {
+      this.endpoints[last] = endpoint;
+      if (!pod.named) this.#allNamed = false;
       return;
     }
-    this.#byPodName.set(name, this.endpoints.length);
+    this.#names.push(pod.name);
     this.endpoints.push(endpoint);
     this.#taken.push(false);
+    if (!pod.named) this.#allNamed = false;
     this.remaining++;
   }
 
-  /** The wanted version of `existing`, claimed so no other slice gets it; undefined if not wanted. */
-  claim(existing: Endpoint): Endpoint | undefined {
+  /**
+   * Claims the wanted version of `existing` (same pod, same identity) so no other slice gets
+   * it: returns its index in {@link endpoints}, or -1 if it is not wanted.
+   */
+  claim(existing: Endpoint): number {
+    const endpoints = this.endpoints;
+    if (this.#allNamed) {
+      // An unchanged pod's endpoint is the very object, usually right after the last claim.
+      const end = Math.min(endpoints.length, this.#hint + CLAIM_WINDOW);
+      for (let at = this.#hint; at < end; at++) {
+        if (endpoints[at] === existing) return this.#take(at);
+      }
+    }
     const name = existing.targetRef?.name;
-    if (name === undefined) return undefined;
-    const at = this.#byPodName.get(name);
-    if (at === undefined || this.#taken[at] === true) return undefined;
-    const wanted = this.endpoints[at] as Endpoint;
-    if (!sameEndpointIdentity(wanted, existing)) return undefined;
-    this.#taken[at] = true;
-    this.remaining--;
-    return wanted;
+    if (name === undefined) return -1;
+    const at = this.#indexOf(name);
+    if (at < 0) return -1;
+    const wanted = endpoints[at] as Endpoint;
+    if (wanted !== existing && !sameEndpointIdentity(wanted, existing)) return -1;
+    return this.#take(at);
   }
 
-  /** The unclaimed endpoint of the first pod by name. */
-  takeNext(): Endpoint {
+  #take(at: number): number {
+    if (this.#taken[at] === true) return -1;
+    this.#taken[at] = true;
+    this.remaining--;
+    this.#hint = at + 1;
+    return at;
+  }
+
+  #indexOf(name: string): number {
+    const names = this.#names;
+    let low = 0;
+    let high = names.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >>> 1;
+      const order = compareStrings(names[mid] as string, name);
+      if (order === 0) return mid;
+      if (order < 0) low = mid + 1;
+      else high = mid - 1;
+    }
+    return -1;
+  }
+
+  /** The index of the unclaimed endpoint of the first pod by name, now claimed. */
+  takeNext(): number {
     while (this.#taken[this.#cursor] === true) this.#cursor++;
     const at = this.#cursor;
     this.#taken[at] = true;
     this.remaining--;
-    return this.endpoints[at] as Endpoint;
+    return at;
   }
 }
 
@@ -387,30 +522,55 @@ interface WorkingSlice {
   readonly addressType: IpAddressType;
   readonly ports: readonly EndpointPort[];
   endpoints: Endpoint[];
+  /**
+   * The index of each endpoint in its {@link DesiredGroup}. Pod names are unique there and
+   * increase with the index, so ordering by index is the documented order of a slice's
+   * endpoints (by pod name, then first address).
+   */
+  indices: number[];
   labels: StringMap;
   /** For a create turned into an update: the deleted slice whose name it takes. */
   reuses?: EndpointSlice;
 }
 
-/** Per-Service values computed once. */
-class ServiceContext {
-  readonly service: Service;
+// The memo: Service object -> what derives from it alone, plus its per-pod memo. A Service
+// without managed slices (ExternalName, no selector) maps to null.
+const serviceInfos = new WeakMap<Service, ServiceInfo | null>();
+
+/** The memoized {@link ServiceInfo} of a Service with managed slices, else undefined. */
+function serviceInfo(service: Service): ServiceInfo | undefined {
+  let info = serviceInfos.get(service);
+  if (info === undefined) {
+    info = serviceSelectorMatcher(service) === undefined ? null : new ServiceInfo(service);
+    serviceInfos.set(service, info);
+  }
+  return info ?? undefined;
+}
+
+/** Per-Service values, computed once per Service object (see the memo note above). */
+class ServiceInfo {
   readonly namespace: string;
   readonly generateName: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly ownerReference: OwnerReference;
-  readonly triggerTime: string | undefined;
+  readonly addressTypes: readonly IpAddressType[];
+  readonly publishNotReady: boolean;
   readonly #ownLabels: ReadonlyMap<string, string>;
+  /** {@link labelsChanged} of a slice carrying {@link labels} itself (false but for odd keys). */
+  readonly #ownLabelsChanged: boolean;
+  readonly #pods = new WeakMap<PodEndpointFacts, PodInfo>();
+  // Pods stamped from one template often share their containers array, and ports depend on
+  // nothing else (findPort reads only the containers): resolve each array once.
+  readonly #portsByContainers = new WeakMap<
+    readonly Container[],
+    { readonly ports: readonly EndpointPort[]; readonly key: string }
+  >();
+  /** The pods of the latest call. */
+  #snapshot: PodSnapshot | undefined;
 
-  constructor(
-    input: ReconcileEndpointSlicesInput,
-    readonly max: number,
-  ) {
-    const service = input.service;
-    this.triggerTime = input.triggerTime;
+  constructor(readonly service: Service) {
     const name = service.metadata.name ?? '';
     const uid = service.metadata.uid;
-    this.service = service;
     this.namespace = service.metadata.namespace ?? DEFAULT_NAMESPACE;
     this.generateName = endpointSlicePrefix(name);
     this.labels = endpointSliceLabels(service);
@@ -422,21 +582,30 @@ class ServiceContext {
       controller: true,
       blockOwnerDeletion: true,
     };
+    this.addressTypes = serviceAddressTypes(service);
+    this.publishNotReady = service.spec.publishNotReadyAddresses === true;
     this.#ownLabels = new Map(
       Object.entries(service.metadata.labels ?? {}).filter(([key]) => !RESERVED_LABELS.has(key)),
     );
+    this.#ownLabelsChanged = this.#labelsDiffer(this.labels);
   }
 
   /** A slice belongs to the Service by its controller reference (uid, or name without a uid). */
   ownedBy(slice: EndpointSlice): boolean {
+    const refs = slice.metadata.ownerReferences;
+    if (refs === undefined) return false;
     const uid = this.service.metadata.uid;
-    return (slice.metadata.ownerReferences ?? []).some(
-      (ref) =>
+    for (const ref of refs) {
+      if (
         ref.kind === 'Service' &&
         ref.apiVersion === 'v1' &&
         ref.uid === uid &&
-        (uid !== undefined || ref.name === this.ownerReference.name),
-    );
+        (uid !== undefined || ref.name === this.ownerReference.name)
+      ) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -444,10 +613,17 @@ class ServiceContext {
    * reserved labels alone do not trigger an update (as upstream).
    */
   labelsChanged(slice: EndpointSlice): boolean {
+    const labels = slice.metadata.labels;
+    // Slices written for this Service object carry its labels object itself.
+    if (labels === this.labels) return this.#ownLabelsChanged;
+    return this.#labelsDiffer(labels ?? {});
+  }
+
+  #labelsDiffer(labels: StringMap): boolean {
     let count = 0;
-    for (const [key, value] of Object.entries(slice.metadata.labels ?? {})) {
-      if (RESERVED_LABELS.has(key)) continue;
-      if (this.#ownLabels.get(key) !== value) return true;
+    for (const key in labels) {
+      if (!Object.hasOwn(labels, key) || RESERVED_LABELS.has(key)) continue;
+      if (this.#ownLabels.get(key) !== labels[key]) return true;
       count++;
     }
     return count !== this.#ownLabels.size;
@@ -465,12 +641,157 @@ class ServiceContext {
   }
 
   newSlice(addressType: IpAddressType, ports: readonly EndpointPort[]): WorkingSlice {
-    return { original: undefined, addressType, ports, endpoints: [], labels: this.labels };
+    return { original: undefined, addressType, ports, endpoints: [], indices: [], labels: this.labels };
   }
+
+  /** What a pod contributes to this Service, memoized per facts object. */
+  pod(facts: PodEndpointFacts): PodInfo {
+    let info = this.#pods.get(facts);
+    if (info === undefined) {
+      const metadata = facts.pod.metadata;
+      let ports: readonly EndpointPort[] | undefined;
+      let portsKey = '';
+      if (shouldPodBeInEndpoints(facts)) {
+        const containers = facts.pod.spec.containers;
+        // (Only arrays can key a WeakMap; a malformed pod without containers is resolved as is.)
+        const cacheable = typeof containers === 'object' && (containers as unknown) !== null;
+        let resolved = cacheable ? this.#portsByContainers.get(containers) : undefined;
+        if (resolved === undefined) {
+          const list = podEndpointPorts(this.service, facts.pod);
+          resolved = { ports: list, key: portListKey(list) };
+          if (cacheable) this.#portsByContainers.set(containers, resolved);
+        }
+        ports = resolved.ports;
+        portsKey = resolved.key;
+      }
+      info = {
+        facts,
+        name: metadata.name ?? '',
+        uid: metadata.uid ?? '',
+        named: metadata.name !== undefined,
+        ports,
+        portsKey,
+        onMissingNode: facts.nodeExists === false && !this.publishNotReady,
+        ipv4: undefined,
+        ipv6: undefined,
+      };
+      this.#pods.set(facts, info);
+    }
+    return info;
+  }
+
+  /** The pod's endpoint in a slice of `addressType`, or null when it has no such address. */
+  endpoint(pod: PodInfo, addressType: IpAddressType): Endpoint | null {
+    const known = addressType === 'IPv4' ? pod.ipv4 : pod.ipv6;
+    if (known !== undefined) return known;
+    const built = podToEndpoint(pod.facts, this.service, addressType);
+    const endpoint = built.addresses.length > 0 ? built : null;
+    if (addressType === 'IPv4') pod.ipv4 = endpoint;
+    else pod.ipv6 = endpoint;
+    return endpoint;
+  }
+
+  /**
+   * The pods in name order (then uid; a stable sort). Pods at the same position as in the
+   * previous call, as the same object, are taken from it without being looked at; when only
+   * some were replaced, the previous order is patched.
+   */
+  sortedPods(pods: readonly PodEndpointFacts[]): SortedPods {
+    const last = this.#snapshot;
+    if (last !== undefined && last.facts.length === pods.length && this.#patch(last, pods)) {
+      return { pods: last.sorted, duplicateNames: last.duplicateNames };
+    }
+    const previous = last?.facts ?? [];
+    const infos = new Array<PodInfo>(pods.length);
+    for (let i = 0; i < pods.length; i++) {
+      const facts = pods[i] as PodEndpointFacts;
+      infos[i] = i < previous.length && facts === previous[i] ? (last?.infos[i] as PodInfo) : this.pod(facts);
+    }
+    const snapshot = fullSnapshot(pods, infos);
+    this.#snapshot = snapshot;
+    return { pods: snapshot.sorted, duplicateNames: snapshot.duplicateNames };
+  }
+
+  /**
+   * Brings the snapshot up to date with `pods` (as long) if the replaced pods keep the order,
+   * returning whether it did; the snapshot is left as it was otherwise.
+   */
+  #patch(last: PodSnapshot, pods: readonly PodEndpointFacts[]): boolean {
+    const previous = last.facts;
+    let changed: number[] | undefined;
+    for (let i = 0; i < pods.length; i++) if (pods[i] !== previous[i]) (changed ??= []).push(i);
+    if (changed === undefined) return true;
+    const sorted = last.sorted.slice();
+    const infos: PodInfo[] = [];
+    for (const i of changed) {
+      const info = this.pod(pods[i] as PodEndpointFacts);
+      infos.push(info);
+      sorted[last.rank[i] as number] = info;
+    }
+    for (let c = 0; c < changed.length; c++) {
+      const i = changed[c] as number;
+      const now = infos[c] as PodInfo;
+      // Same name and uid: same place (ties keep input order, and the index is the same).
+      if (comparePodInfos(last.infos[i] as PodInfo, now) === 0) continue;
+      // Otherwise it must sort strictly between its neighbours by name alone, which also keeps
+      // names unique around it. (Unchanged neighbours stay in order with each other.)
+      const k = last.rank[i] as number;
+      const before = sorted[k - 1];
+      const after = sorted[k + 1];
+      if (before !== undefined && compareStrings(before.name, now.name) >= 0) return false;
+      if (after !== undefined && compareStrings(now.name, after.name) >= 0) return false;
+    }
+    for (let c = 0; c < changed.length; c++) {
+      const i = changed[c] as number;
+      previous[i] = pods[i] as PodEndpointFacts;
+      last.infos[i] = infos[c] as PodInfo;
+    }
+    // (Replacing pods may only remove shared names: duplicateNames stays conservative.)
+    last.sorted = sorted;
+    return true;
+  }
+}
+
+/** The snapshot of `pods` computed from scratch (a stable sort of their indices). */
+function fullSnapshot(pods: readonly PodEndpointFacts[], infos: PodInfo[]): PodSnapshot {
+  const count = infos.length;
+  const order = new Array<number>(count);
+  let inOrder = true;
+  for (let i = 0; i < count; i++) {
+    order[i] = i;
+    if (inOrder && i > 0 && comparePodInfos(infos[i - 1] as PodInfo, infos[i] as PodInfo) > 0)
+      inOrder = false;
+  }
+  if (!inOrder) {
+    order.sort((a, b) => comparePodInfos(infos[a] as PodInfo, infos[b] as PodInfo) || a - b);
+  }
+  const rank = new Array<number>(count);
+  const sorted = new Array<PodInfo>(count);
+  let duplicateNames = false;
+  for (let k = 0; k < count; k++) {
+    const i = order[k] as number;
+    const info = infos[i] as PodInfo;
+    rank[i] = k;
+    sorted[k] = info;
+    if (k > 0 && (sorted[k - 1] as PodInfo).name === info.name) duplicateNames = true;
+  }
+  return { facts: pods.slice(), infos, sorted, rank, duplicateNames };
+}
+
+/** The per-call view of a Service: its memoized info plus this call's settings. */
+class ServiceContext {
+  constructor(
+    readonly info: ServiceInfo,
+    readonly max: number,
+    readonly triggerTime: string | undefined,
+  ) {}
 
   /** The object for a working slice; `name` is given for creates only. */
   materialize(slice: WorkingSlice, name: string | undefined): EndpointSlice {
-    const endpoints = [...slice.endpoints].sort(compareEndpoints);
+    // The working array is never shared, and it is usually in order already.
+    const endpoints = isIncreasing(slice.indices)
+      ? slice.endpoints
+      : sortByIndices(slice.endpoints, slice.indices);
     const base = slice.original;
     if (base !== undefined) {
       const { annotations, ...rest } = base.metadata;
@@ -480,18 +801,19 @@ class ServiceContext {
         endpoints,
       };
     }
+    const info = this.info;
     const reused = slice.reuses?.metadata;
     const metadata: ObjectMeta = {
       name: name ?? reused?.name ?? '',
-      generateName: this.generateName,
-      namespace: this.namespace,
+      generateName: info.generateName,
+      namespace: info.namespace,
       // The server keeps identity and creation time across an update of the same object.
       ...(reused?.uid === undefined ? {} : { uid: reused.uid }),
       ...(reused?.resourceVersion === undefined ? {} : { resourceVersion: reused.resourceVersion }),
       ...(reused?.creationTimestamp === undefined ? {} : { creationTimestamp: reused.creationTimestamp }),
       labels: slice.labels,
       ...this.#annotations(undefined),
-      ownerReferences: [this.ownerReference],
+      ownerReferences: [info.ownerReference],
     };
     return {
       apiVersion: 'discovery.k8s.io/v1',
@@ -512,38 +834,24 @@ class ServiceContext {
 }
 
 /** The pods that qualify, in name order, each with its endpoint port list. */
-function collectCandidates(input: ReconcileEndpointSlicesInput, context: ServiceContext): Candidates {
-  const sorted = [...input.pods].sort(comparePodFacts);
-  const list: Candidate[] = [];
+function collectCandidates(pods: readonly PodEndpointFacts[], info: ServiceInfo): Candidates {
+  const sorted = info.sortedPods(pods);
+  const list: PodInfo[] = [];
   const portsByKey = new Map<string, readonly EndpointPort[]>();
   const podsOnMissingNodes: string[] = [];
-  const portsByContainers = new Map<
-    readonly Container[],
-    { readonly ports: readonly EndpointPort[]; readonly key: string }
-  >();
-  const publishNotReady = context.service.spec.publishNotReadyAddresses === true;
-  for (const facts of sorted) {
-    if (!shouldPodBeInEndpoints(facts)) continue;
-    // Pods stamped from one template often share their containers array, and ports depend on
-    // nothing else (findPort reads only the containers): resolve each array once.
-    const containers = facts.pod.spec.containers;
-    let resolved = portsByContainers.get(containers);
-    if (resolved === undefined) {
-      const ports = podEndpointPorts(context.service, facts.pod);
-      resolved = { ports, key: portListKey(ports) };
-      portsByContainers.set(containers, resolved);
-    }
-    const { ports, key: portsKey } = resolved;
+  for (const pod of sorted.pods) {
+    const ports = pod.ports;
+    if (ports === undefined) continue;
     // The group exists even if this pod is then dropped (missing node, no address of a family):
     // upstream registers the port list first, which keeps that group's empty slices alive.
-    if (!portsByKey.has(portsKey)) portsByKey.set(portsKey, ports);
-    if (facts.nodeExists === false && !publishNotReady) {
-      podsOnMissingNodes.push(facts.pod.metadata.name ?? '');
+    if (!portsByKey.has(pod.portsKey)) portsByKey.set(pod.portsKey, ports);
+    if (pod.onMissingNode) {
+      podsOnMissingNodes.push(pod.name);
       continue;
     }
-    list.push({ facts, portsKey });
+    list.push(pod);
   }
-  return { list, portsByKey, podsOnMissingNodes };
+  return { list, portsByKey, podsOnMissingNodes, duplicateNames: sorted.duplicateNames };
 }
 
 interface TypeResult {
@@ -559,50 +867,59 @@ function reconcileAddressType(
   addressType: IpAddressType,
   existing: readonly EndpointSlice[],
 ): TypeResult {
+  const info = context.info;
   let creates: WorkingSlice[] = [];
   const updates: WorkingSlice[] = [];
   let deletes: EndpointSlice[] = [];
 
   const existingByKey = new Map<string, EndpointSlice[]>();
   for (const slice of existing) {
-    if (!context.ownedBy(slice)) {
+    if (!info.ownedBy(slice)) {
       deletes.push(slice);
       continue;
     }
-    const key = portListKey(slice.ports);
+    const key = cachedPortListKey(slice.ports);
     const group = existingByKey.get(key);
     if (group === undefined) existingByKey.set(key, [slice]);
     else group.push(slice);
   }
 
   const groups = new Map<string, DesiredGroup>();
-  for (const [key, ports] of candidates.portsByKey) groups.set(key, new DesiredGroup(ports));
+  for (const [key, ports] of candidates.portsByKey) {
+    groups.set(key, new DesiredGroup(ports, candidates.duplicateNames));
+  }
+  // With a single port list (the usual case) every candidate goes to the one group.
+  const only = groups.size === 1 ? (groups.values().next().value as DesiredGroup) : undefined;
   for (const candidate of candidates.list) {
-    const endpoint = podToEndpoint(candidate.facts, context.service, addressType);
-    if (endpoint.addresses.length > 0) groups.get(candidate.portsKey)?.add(endpoint);
+    const endpoint = info.endpoint(candidate, addressType);
+    if (endpoint === null) continue;
+    if (only !== undefined) only.add(endpoint, candidate);
+    else groups.get(candidate.portsKey)?.add(endpoint, candidate);
   }
 
   for (const [key, group] of groups) {
     const result = reconcileByPortList(context, addressType, existingByKey.get(key) ?? [], group);
-    creates.push(...result.creates);
-    updates.push(...result.updates);
-    deletes.push(...result.deletes);
+    for (const slice of result.creates) creates.push(slice);
+    for (const slice of result.updates) updates.push(slice);
+    for (const slice of result.deletes) deletes.push(slice);
   }
-  for (const [key, slices] of existingByKey) if (!groups.has(key)) deletes.push(...slices);
+  for (const [key, slices] of existingByKey) {
+    if (!groups.has(key)) for (const slice of slices) deletes.push(slice);
+  }
 
   if (existing.length === deletes.length && creates.length === 0) {
     // Zero endpoints: keep one port-less, endpoint-less slice so consumers can tell "no
     // endpoints" from "not reconciled yet". An equivalent placeholder is kept, not recreated.
-    const only = deletes[0];
-    if (deletes.length === 1 && only !== undefined && context.isPlaceholder(only, addressType)) deletes = [];
-    else creates.push(context.newSlice(addressType, []));
+    const first = deletes[0];
+    if (deletes.length === 1 && first !== undefined && info.isPlaceholder(first, addressType)) deletes = [];
+    else creates.push(info.newSlice(addressType, []));
   }
 
   // finalize: turn creates into updates of slices that would be deleted, reusing their names.
-  deletes.sort(compareSliceNames);
+  if (deletes.length > 1) deletes.sort(compareEndpointSliceNames);
   for (let i = 0; i < deletes.length && creates.length > 0;) {
     const doomed = deletes[i] as EndpointSlice;
-    if (doomed.addressType === addressType && context.ownedBy(doomed)) {
+    if (doomed.addressType === addressType && info.ownedBy(doomed)) {
       const slice = creates.pop() as WorkingSlice;
       slice.reuses = doomed;
       updates.push(slice);
@@ -612,7 +929,7 @@ function reconcileAddressType(
     }
   }
   // A Service being deleted gets no new slices (they would race the garbage collector).
-  if (context.service.metadata.deletionTimestamp !== undefined) creates = [];
+  if (info.service.metadata.deletionTimestamp !== undefined) creates = [];
   return { creates, updates, deletes };
 }
 
@@ -624,27 +941,33 @@ function reconcileByPortList(
   group: DesiredGroup,
 ): TypeResult {
   const max = context.max;
+  const info = context.info;
   const unchanged: EndpointSlice[] = [];
+  const unchangedIndices: number[][] = [];
   const updates: WorkingSlice[] = [];
   const deletes: EndpointSlice[] = [];
 
   // 1. Keep what is still wanted (in its fresh version); note which slices change.
   for (const slice of existing) {
     const kept: Endpoint[] = [];
+    const indices: number[] = [];
     let endpointChanged = false;
     for (const endpoint of slice.endpoints) {
-      const wanted = group.claim(endpoint);
-      if (wanted === undefined) continue;
+      const at = group.claim(endpoint);
+      if (at < 0) continue;
+      const wanted = group.endpoints[at] as Endpoint;
       kept.push(wanted);
-      if (!endpointsEqualBeyondIdentity(wanted, endpoint)) endpointChanged = true;
+      indices.push(at);
+      if (wanted !== endpoint && !endpointsEqualBeyondIdentity(wanted, endpoint)) endpointChanged = true;
     }
     if (endpointChanged || kept.length !== slice.endpoints.length) {
       if (kept.length === 0) deletes.push(slice);
-      else updates.push(editSlice(slice, addressType, kept, context.labels));
-    } else if (context.labelsChanged(slice)) {
-      updates.push(editSlice(slice, addressType, kept, context.labels));
+      else updates.push(editSlice(slice, addressType, kept, indices, info.labels));
+    } else if (info.labelsChanged(slice)) {
+      updates.push(editSlice(slice, addressType, kept, indices, info.labels));
     } else {
       unchanged.push(slice);
+      unchangedIndices.push(indices);
     }
   }
 
@@ -664,13 +987,15 @@ function reconcileByPortList(
       const at = sliceToFill(unchanged, group.remaining, max);
       if (at !== undefined) {
         const slice = unchanged[at] as EndpointSlice;
+        const indices = unchangedIndices[at] as number[];
         unchanged.splice(at, 1);
-        target = editSlice(slice, addressType, [...slice.endpoints], slice.metadata.labels ?? {});
+        unchangedIndices.splice(at, 1);
+        target = editSlice(slice, addressType, [...slice.endpoints], indices, slice.metadata.labels ?? {});
         updates.push(target);
       }
     }
     if (target === undefined) {
-      target = context.newSlice(addressType, group.ports);
+      target = info.newSlice(addressType, group.ports);
       creates.push(target);
     }
     fill(target, group, max);
@@ -682,13 +1007,18 @@ function editSlice(
   slice: EndpointSlice,
   addressType: IpAddressType,
   endpoints: Endpoint[],
+  indices: number[],
   labels: StringMap,
 ): WorkingSlice {
-  return { original: slice, addressType, ports: slice.ports ?? [], endpoints, labels };
+  return { original: slice, addressType, ports: slice.ports ?? [], endpoints, indices, labels };
 }
 
 function fill(slice: WorkingSlice, group: DesiredGroup, max: number): void {
-  while (group.remaining > 0 && slice.endpoints.length < max) slice.endpoints.push(group.takeNext());
+  while (group.remaining > 0 && slice.endpoints.length < max) {
+    const at = group.takeNext();
+    slice.endpoints.push(group.endpoints[at] as Endpoint);
+    slice.indices.push(at);
+  }
 }
 
 /** The index of the slice that ends up closest to full (first in name order on ties), if any fits. */
@@ -714,6 +1044,10 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+function compareEndpointSliceNames(a: EndpointSlice, b: EndpointSlice): number {
+  return compareStrings(sliceName(a), sliceName(b));
+}
+
 function compareSliceNames(
   a: EndpointSlice | WorkingSlice | undefined,
   b: EndpointSlice | WorkingSlice | undefined,
@@ -727,18 +1061,21 @@ function nameOf(slice: EndpointSlice | WorkingSlice | undefined): string {
   return (slice.original ?? slice.reuses)?.metadata.name ?? '';
 }
 
-function comparePodFacts(a: PodEndpointFacts, b: PodEndpointFacts): number {
-  return (
-    compareStrings(a.pod.metadata.name ?? '', b.pod.metadata.name ?? '') ||
-    compareStrings(a.pod.metadata.uid ?? '', b.pod.metadata.uid ?? '')
-  );
+function comparePodInfos(a: PodInfo, b: PodInfo): number {
+  return compareStrings(a.name, b.name) || compareStrings(a.uid, b.uid);
 }
 
-function compareEndpoints(a: Endpoint, b: Endpoint): number {
-  return (
-    compareStrings(a.targetRef?.name ?? '', b.targetRef?.name ?? '') ||
-    compareStrings(a.addresses[0] ?? '', b.addresses[0] ?? '')
-  );
+function isIncreasing(values: readonly number[]): boolean {
+  for (let i = 1; i < values.length; i++)
+    if ((values[i - 1] as number) >= (values[i] as number)) return false;
+  return true;
+}
+
+/** The endpoints ordered by their (distinct) group indices. */
+function sortByIndices(endpoints: readonly Endpoint[], indices: readonly number[]): Endpoint[] {
+  const positions = indices.map((_, position) => position);
+  positions.sort((a, b) => (indices[a] as number) - (indices[b] as number));
+  return positions.map((position) => endpoints[position] as Endpoint);
 }
 
 function sameStringMap(a: StringMap, b: StringMap): boolean {

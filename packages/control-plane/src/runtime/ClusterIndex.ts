@@ -20,7 +20,9 @@ export class ClusterIndex implements LogSink {
   readonly #pods = new Map<string, PodPlacement>();
   readonly #podsByNamespace = new Map<string, Set<string>>();
   readonly #podsByNode = new Map<string, Set<string>>();
-  readonly #activePodsByNode = new Map<string, number>();
+  // Pods bound and not finished, per node slot (a slot per node name, never reused).
+  readonly #nodeSlots = new Map<string, number>();
+  #activePods = new Int32Array(64);
   readonly #podsByOwner = new Map<string, Set<string>>();
   readonly #podsByWorkload = new Map<string, Set<string>>();
   readonly #servicesByNamespace = new Map<string, Set<string>>();
@@ -34,9 +36,18 @@ export class ClusterIndex implements LogSink {
     switch (event.type) {
       case 'PodCreated': {
         const pod = event.pod;
-        const owner = pod.owner === undefined ? undefined : `${pod.owner.kind}/${objectKey(pod.namespace, pod.owner.name)}`;
+        const owner =
+          pod.owner === undefined
+            ? undefined
+            : `${pod.owner.kind}/${objectKey(pod.namespace, pod.owner.name)}`;
         const workload = this.workloadOf(pod.namespace, pod.owner);
-        this.#pods.set(pod.key, { namespace: pod.namespace, node: undefined, owner, workload, finished: false });
+        this.#pods.set(pod.key, {
+          namespace: pod.namespace,
+          node: undefined,
+          owner,
+          workload,
+          finished: false,
+        });
         add(this.#podsByNamespace, pod.namespace, pod.key);
         if (owner !== undefined) add(this.#podsByOwner, owner, pod.key);
         if (workload !== undefined) add(this.#podsByWorkload, workload, pod.key);
@@ -47,14 +58,14 @@ export class ClusterIndex implements LogSink {
         if (placement === undefined || placement.node !== undefined) return;
         placement.node = event.node;
         add(this.#podsByNode, event.node, event.pod);
-        if (!placement.finished) this.#activePodsByNode.set(event.node, (this.#activePodsByNode.get(event.node) ?? 0) + 1);
+        if (!placement.finished) this.#adjustActive(event.node, 1);
         return;
       }
       case 'PodCompleted': {
         const placement = this.#pods.get(event.pod);
         if (placement === undefined || placement.finished) return;
         placement.finished = true;
-        if (placement.node !== undefined) this.#activePodsByNode.set(placement.node, (this.#activePodsByNode.get(placement.node) ?? 1) - 1);
+        if (placement.node !== undefined) this.#adjustActive(placement.node, -1);
         return;
       }
       case 'PodDeleted': {
@@ -64,7 +75,7 @@ export class ClusterIndex implements LogSink {
         remove(this.#podsByNamespace, placement.namespace, event.pod);
         if (placement.node !== undefined) {
           remove(this.#podsByNode, placement.node, event.pod);
-          if (!placement.finished) this.#activePodsByNode.set(placement.node, (this.#activePodsByNode.get(placement.node) ?? 1) - 1);
+          if (!placement.finished) this.#adjustActive(placement.node, -1);
         }
         if (placement.owner !== undefined) remove(this.#podsByOwner, placement.owner, event.pod);
         if (placement.workload !== undefined) remove(this.#podsByWorkload, placement.workload, event.pod);
@@ -72,7 +83,11 @@ export class ClusterIndex implements LogSink {
       }
       case 'ServiceCreated': {
         const meta = event.service.metadata;
-        add(this.#servicesByNamespace, meta.namespace ?? 'default', objectKey(meta.namespace, meta.name ?? ''));
+        add(
+          this.#servicesByNamespace,
+          meta.namespace ?? 'default',
+          objectKey(meta.namespace, meta.name ?? ''),
+        );
         return;
       }
       case 'ServiceDeleted': {
@@ -128,7 +143,32 @@ export class ClusterIndex implements LogSink {
 
   /** Pods bound to the node that have not finished (they occupy a pod slot). */
   activePodCount(node: string): number {
-    return this.#activePodsByNode.get(node) ?? 0;
+    return this.#activePods[this.nodeSlot(node)] as number;
+  }
+
+  #adjustActive(node: string, delta: number): void {
+    const slot = this.nodeSlot(node);
+    this.#activePods[slot] = (this.#activePods[slot] as number) + delta;
+  }
+
+  /** A small integer naming the node, for array-indexed per-node data. */
+  nodeSlot(node: string): number {
+    let slot = this.#nodeSlots.get(node);
+    if (slot === undefined) {
+      slot = this.#nodeSlots.size;
+      this.#nodeSlots.set(node, slot);
+      if (slot >= this.#activePods.length) {
+        const bigger = new Int32Array(this.#activePods.length * 2);
+        bigger.set(this.#activePods);
+        this.#activePods = bigger;
+      }
+    }
+    return slot;
+  }
+
+  /** Active pod counts indexed by {@link nodeSlot} (read-only view; valid until the next node). */
+  get activePodCounts(): Int32Array {
+    return this.#activePods;
   }
 
   /** Pods owned by `Kind/namespace/name`. */
@@ -165,7 +205,10 @@ export class ClusterIndex implements LogSink {
     return this.#replicaSetDeployment.get(replicaSet);
   }
 
-  private workloadOf(namespace: string, owner: { kind: string; name: string } | undefined): string | undefined {
+  private workloadOf(
+    namespace: string,
+    owner: { kind: string; name: string } | undefined,
+  ): string | undefined {
     if (owner === undefined) return undefined;
     if (owner.kind === 'ReplicaSet') {
       const deployment = this.#replicaSetDeployment.get(objectKey(namespace, owner.name));

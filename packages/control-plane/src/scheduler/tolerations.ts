@@ -18,7 +18,9 @@ export function firstUntoleratedTaint(
   tolerations: readonly Toleration[] | undefined,
   effects: readonly Taint['effect'][],
 ): Taint | undefined {
-  return taints.find((taint) => effects.includes(taint.effect) && !(tolerations ?? []).some((t) => toleratesTaint(t, taint)));
+  return taints.find(
+    (taint) => effects.includes(taint.effect) && !(tolerations ?? []).some((t) => toleratesTaint(t, taint)),
+  );
 }
 
 export const NOT_READY_TAINT = 'node.kubernetes.io/not-ready';
@@ -29,10 +31,17 @@ export const UNSCHEDULABLE_TAINT = 'node.kubernetes.io/unschedulable';
  * The DefaultTolerationSeconds admission plugin: pods without a NoExecute toleration for
  * not-ready/unreachable get one for `seconds` (300 by default).
  */
-export function withDefaultTolerations(tolerations: readonly Toleration[] | undefined, seconds: number): Toleration[] {
+export function withDefaultTolerations(
+  tolerations: readonly Toleration[] | undefined,
+  seconds: number,
+): Toleration[] {
   const out = [...(tolerations ?? [])];
   for (const key of [NOT_READY_TAINT, UNREACHABLE_TAINT]) {
-    const covered = out.some((t) => (t.effect === undefined || t.effect === 'NoExecute') && (t.key === key || ((t.key ?? '') === '' && t.operator === 'Exists')));
+    const covered = out.some(
+      (t) =>
+        (t.effect === undefined || t.effect === 'NoExecute') &&
+        (t.key === key || ((t.key ?? '') === '' && t.operator === 'Exists')),
+    );
     if (!covered) out.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: seconds });
   }
   return out;
@@ -42,14 +51,18 @@ export function withDefaultTolerations(tolerations: readonly Toleration[] | unde
  * How long a pod may stay on a node with these NoExecute taints (taint-eviction controller):
  * 0 = evict now, Infinity = never, else the smallest tolerationSeconds among the tolerations used.
  */
-export function evictionDelaySeconds(taints: readonly Taint[], tolerations: readonly Toleration[] | undefined): number {
+export function evictionDelaySeconds(
+  taints: readonly Taint[],
+  tolerations: readonly Toleration[] | undefined,
+): number {
   let delay = Number.POSITIVE_INFINITY;
   for (const taint of taints) {
     if (taint.effect !== 'NoExecute') continue;
     const matching = (tolerations ?? []).filter((t) => toleratesTaint(t, taint));
     if (matching.length === 0) return 0;
     for (const toleration of matching) {
-      if (toleration.tolerationSeconds !== undefined) delay = Math.min(delay, Math.max(0, toleration.tolerationSeconds));
+      if (toleration.tolerationSeconds !== undefined)
+        delay = Math.min(delay, Math.max(0, toleration.tolerationSeconds));
     }
   }
   return delay;

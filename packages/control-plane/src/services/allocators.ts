@@ -31,14 +31,19 @@ export function dnsServiceIp(serviceCIDR: string): string {
   return formatIpv4(parseIpv4Cidr(serviceCIDR).network + 10);
 }
 
-export type AllocationResult = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly reason: string };
+export type AllocationResult =
+  { readonly ok: true; readonly value: string } | { readonly ok: false; readonly reason: string };
 
 /**
  * Picks a ClusterIP as the API server does: a random start in the dynamic band, then a linear
  * scan with wrap-around for the first free address; then the same in the static band. Note the
  * choice is not uniform over free addresses (a free IP after a run of used ones is likelier).
  */
-export function allocateClusterIp(range: ServiceIpRange, used: PersistentMap<string>, rng: RandomStream): AllocationResult {
+export function allocateClusterIp(
+  range: ServiceIpRange,
+  used: PersistentMap<string>,
+  rng: RandomStream,
+): AllocationResult {
   const upperSize = range.last - range.first + 1 - range.offset;
   const bands: [number, number][] = [
     [range.first + range.offset, upperSize],
@@ -56,14 +61,21 @@ export function allocateClusterIp(range: ServiceIpRange, used: PersistentMap<str
 }
 
 /** Checks an explicit `spec.clusterIP` with the API server's messages. */
-export function checkRequestedClusterIp(range: ServiceIpRange, used: PersistentMap<string>, ip: string, owner: string): AllocationResult {
+export function checkRequestedClusterIp(
+  range: ServiceIpRange,
+  used: PersistentMap<string>,
+  ip: string,
+  owner: string,
+): AllocationResult {
   const value = parseIpv4(ip);
-  if (value === undefined) return { ok: false, reason: `failed to allocate IP ${ip}: not a valid IPv4 address` };
+  if (value === undefined)
+    return { ok: false, reason: `failed to allocate IP ${ip}: not a valid IPv4 address` };
   if (value < range.first || value > range.last) {
     return { ok: false, reason: `failed to allocate IP ${ip}: provided IP ${ip} is not in the valid range` };
   }
   const holder = used.get(ip);
-  if (holder !== undefined && holder !== owner) return { ok: false, reason: `failed to allocate IP ${ip}: provided IP is already allocated` };
+  if (holder !== undefined && holder !== owner)
+    return { ok: false, reason: `failed to allocate IP ${ip}: provided IP is already allocated` };
   return { ok: true, value: ip };
 }
 
@@ -80,7 +92,12 @@ export function nodePortRange(range: { base: number; size: number }): NodePortRa
 }
 
 /** Random start then linear scan in the upper band, then the lower band (as the port allocator). */
-export function allocateNodePort(range: NodePortRange, used: PersistentMap<string>, rng: RandomStream, alsoTaken: ReadonlySet<number> = new Set()): AllocationResult {
+export function allocateNodePort(
+  range: NodePortRange,
+  used: PersistentMap<string>,
+  rng: RandomStream,
+  alsoTaken: ReadonlySet<number> = new Set(),
+): AllocationResult {
   const bands: [number, number][] = [
     [range.base + range.offset, range.size - range.offset],
     [range.base, range.offset],
@@ -96,7 +113,12 @@ export function allocateNodePort(range: NodePortRange, used: PersistentMap<strin
   return { ok: false, reason: 'failed to allocate a nodePort: range is full' };
 }
 
-export function checkRequestedNodePort(range: NodePortRange, used: PersistentMap<string>, port: number, owner: string): AllocationResult {
+export function checkRequestedNodePort(
+  range: NodePortRange,
+  used: PersistentMap<string>,
+  port: number,
+  owner: string,
+): AllocationResult {
   if (port < range.base || port >= range.base + range.size) {
     return {
       ok: false,
@@ -104,7 +126,8 @@ export function checkRequestedNodePort(range: NodePortRange, used: PersistentMap
     };
   }
   const holder = used.get(String(port));
-  if (holder !== undefined && holder !== owner) return { ok: false, reason: 'provided port is already allocated' };
+  if (holder !== undefined && holder !== owner)
+    return { ok: false, reason: 'provided port is already allocated' };
   return { ok: true, value: String(port) };
 }
 

@@ -13,7 +13,14 @@ import type {
   Taint,
 } from '@knsim/api';
 import type { ClusterConfig } from '../config/ClusterConfig.js';
-import type { ConditionValue, KubeletState, NodeRecord, PodOwner, PodRecord, ReadinessFault } from './ClusterState.js';
+import type {
+  ConditionValue,
+  KubeletState,
+  NodeRecord,
+  PodOwner,
+  PodRecord,
+  ReadinessFault,
+} from './ClusterState.js';
 
 /** Kinds stored as given, with no controller of their own in the control plane. */
 export type PassiveKind = 'Namespace' | 'Ingress' | 'IngressClass' | 'NetworkPolicy';
@@ -28,7 +35,11 @@ export type ClusterEvent =
   | { readonly type: 'ResourceApplied'; readonly kind: PassiveKind; readonly object: PassiveObject }
   | { readonly type: 'ResourceDeleted'; readonly kind: PassiveKind; readonly key: string }
   // Nodes
-  | { readonly type: 'NodeRegistered'; readonly node: Omit<NodeRecord, 'ipam'>; readonly podCIDRRequest?: string }
+  | {
+      readonly type: 'NodeRegistered';
+      readonly node: Omit<NodeRecord, 'ipam'>;
+      readonly podCIDRRequest?: string;
+    }
   | {
       readonly type: 'NodePodCIDRAssigned';
       readonly node: string;
@@ -38,11 +49,25 @@ export type ClusterEvent =
       readonly nextCandidate: number;
     }
   | { readonly type: 'NodeCIDRNotAvailable'; readonly node: string; readonly message: string }
-  | { readonly type: 'NodeKubeletStopped'; readonly node: string; readonly state: Exclude<KubeletState, 'running'> }
+  | {
+      readonly type: 'NodeKubeletStopped';
+      readonly node: string;
+      readonly state: Exclude<KubeletState, 'running'>;
+    }
   | { readonly type: 'NodeKubeletResumed'; readonly node: string }
-  | { readonly type: 'NodeReadinessChanged'; readonly node: string; readonly status: ConditionValue; readonly reason: string }
+  | {
+      readonly type: 'NodeReadinessChanged';
+      readonly node: string;
+      readonly status: ConditionValue;
+      readonly reason: string;
+    }
   | { readonly type: 'NodeTainted'; readonly node: string; readonly taint: Taint }
-  | { readonly type: 'NodeUntainted'; readonly node: string; readonly key: string; readonly effect: Taint['effect'] }
+  | {
+      readonly type: 'NodeUntainted';
+      readonly node: string;
+      readonly key: string;
+      readonly effect: Taint['effect'];
+    }
   | { readonly type: 'NodeCordoned'; readonly node: string }
   | { readonly type: 'NodeUncordoned'; readonly node: string }
   | { readonly type: 'NodeDeleted'; readonly node: string }
@@ -59,9 +84,24 @@ export type ClusterEvent =
   | { readonly type: 'PodSandboxReady'; readonly pod: string; readonly node: string; readonly ip: string }
   | { readonly type: 'PodSandboxFailed'; readonly pod: string; readonly message: string }
   | { readonly type: 'PodContainersStarted'; readonly pod: string }
-  | { readonly type: 'PodReadinessChanged'; readonly pod: string; readonly ready: boolean; readonly reason: string }
-  | { readonly type: 'PodContainersExited'; readonly pod: string; readonly reason: string; readonly restartAfterSeconds: number | undefined }
-  | { readonly type: 'PodDeletionRequested'; readonly pod: string; readonly gracePeriodSeconds: number; readonly reason: string }
+  | {
+      readonly type: 'PodReadinessChanged';
+      readonly pod: string;
+      readonly ready: boolean;
+      readonly reason: string;
+    }
+  | {
+      readonly type: 'PodContainersExited';
+      readonly pod: string;
+      readonly reason: string;
+      readonly restartAfterSeconds: number | undefined;
+    }
+  | {
+      readonly type: 'PodDeletionRequested';
+      readonly pod: string;
+      readonly gracePeriodSeconds: number;
+      readonly reason: string;
+    }
   | { readonly type: 'PodCompleted'; readonly pod: string; readonly phase: 'Succeeded' | 'Failed' }
   | { readonly type: 'PodDeleted'; readonly pod: string; readonly owner?: PodOwner }
   | { readonly type: 'ReadinessFaultStarted'; readonly fault: ReadinessFault }
@@ -76,12 +116,28 @@ export type ClusterEvent =
   // Workloads
   | { readonly type: 'DeploymentApplied'; readonly deployment: Deployment; readonly uid: string }
   | { readonly type: 'DeploymentDeleted'; readonly key: string }
-  | { readonly type: 'ReplicaSetCreated'; readonly replicaSet: ReplicaSet; readonly uid: string; readonly deployment: string | undefined; readonly templateHash: string | undefined }
+  | {
+      readonly type: 'ReplicaSetCreated';
+      readonly replicaSet: ReplicaSet;
+      readonly uid: string;
+      readonly deployment: string | undefined;
+      readonly templateHash: string | undefined;
+    }
   | { readonly type: 'ReplicaSetScaled'; readonly key: string; readonly replicas: number }
   | { readonly type: 'ReplicaSetDeleted'; readonly key: string }
-  | { readonly type: 'StatefulSetApplied'; readonly statefulSet: StatefulSet; readonly uid: string; readonly revision: string }
+  | {
+      readonly type: 'StatefulSetApplied';
+      readonly statefulSet: StatefulSet;
+      readonly uid: string;
+      readonly revision: string;
+    }
   | { readonly type: 'StatefulSetDeleted'; readonly key: string }
-  | { readonly type: 'DaemonSetApplied'; readonly daemonSet: DaemonSet; readonly uid: string; readonly revision: string }
+  | {
+      readonly type: 'DaemonSetApplied';
+      readonly daemonSet: DaemonSet;
+      readonly uid: string;
+      readonly revision: string;
+    }
   | { readonly type: 'DaemonSetDeleted'; readonly key: string }
   | { readonly type: 'JobApplied'; readonly job: Job; readonly uid: string }
   | { readonly type: 'JobCompleted'; readonly key: string }

@@ -1,3 +1,4 @@
+import type { Service } from '@knsim/api';
 import { PersistentMap, type Draft, type LoggedEvent } from '@knsim/core';
 import type { ClusterEvent, PassiveKind } from './ClusterEvent.js';
 import { objectKey, type ClusterState, type NodeRecord, type PodRecord } from './ClusterState.js';
@@ -41,10 +42,19 @@ export function evolveCluster(draft: Draft<ClusterState>, event: LoggedEvent<Clu
         ...node,
         podCIDR: event.podCIDR,
         podCIDRIndex: event.index,
-        ipam: { subnet: event.podCIDR, lastReserved: null, ownerByIp: PersistentMap.empty(), ipByOwner: PersistentMap.empty() },
+        ipam: {
+          subnet: event.podCIDR,
+          lastReserved: null,
+          ownerByIp: PersistentMap.empty(),
+          ipByOwner: PersistentMap.empty(),
+        },
       }));
       if (state.nodeCidrs !== undefined) {
-        state.nodeCidrs = { ...state.nodeCidrs, nextCandidate: event.nextCandidate, used: state.nodeCidrs.used.set(String(event.index), true) };
+        state.nodeCidrs = {
+          ...state.nodeCidrs,
+          nextCandidate: event.nextCandidate,
+          used: state.nodeCidrs.used.set(String(event.index), true),
+        };
       }
       return;
     case 'NodeCIDRNotAvailable':
@@ -61,7 +71,10 @@ export function evolveCluster(draft: Draft<ClusterState>, event: LoggedEvent<Clu
     case 'NodeTainted':
       updateNode(state, event.node, (node) => ({
         ...node,
-        taints: [...node.taints.filter((t) => !(t.key === event.taint.key && t.effect === event.taint.effect)), event.taint],
+        taints: [
+          ...node.taints.filter((t) => !(t.key === event.taint.key && t.effect === event.taint.effect)),
+          event.taint,
+        ],
       }));
       return;
     case 'NodeUntainted':
@@ -81,7 +94,10 @@ export function evolveCluster(draft: Draft<ClusterState>, event: LoggedEvent<Clu
       if (node === undefined) return;
       state.nodes = state.nodes.delete(event.node);
       if (node.podCIDRIndex !== undefined && state.nodeCidrs !== undefined) {
-        state.nodeCidrs = { ...state.nodeCidrs, used: state.nodeCidrs.used.delete(String(node.podCIDRIndex)) };
+        state.nodeCidrs = {
+          ...state.nodeCidrs,
+          used: state.nodeCidrs.used.delete(String(node.podCIDRIndex)),
+        };
       }
       return;
     }
@@ -90,7 +106,11 @@ export function evolveCluster(draft: Draft<ClusterState>, event: LoggedEvent<Clu
       state.pods = state.pods.set(event.pod.key, event.pod);
       return;
     case 'PodLabelsChanged':
-      updatePod(state, event.pod, (pod) => ({ ...pod, labels: event.labels, annotations: event.annotations }));
+      updatePod(state, event.pod, (pod) => ({
+        ...pod,
+        labels: event.labels,
+        annotations: event.annotations,
+      }));
       return;
     case 'PodScheduled':
       updatePod(state, event.pod, (pod) => ({ ...pod, nodeName: event.node, waitingReason: undefined }));
@@ -99,7 +119,12 @@ export function evolveCluster(draft: Draft<ClusterState>, event: LoggedEvent<Clu
       updatePod(state, event.pod, (pod) => ({ ...pod, waitingReason: `Unschedulable: ${event.message}` }));
       return;
     case 'PodSandboxReady': {
-      updatePod(state, event.pod, (pod) => ({ ...pod, podIP: event.ip, sandboxReady: true, waitingReason: undefined }));
+      updatePod(state, event.pod, (pod) => ({
+        ...pod,
+        podIP: event.ip,
+        sandboxReady: true,
+        waitingReason: undefined,
+      }));
       // Mirrors host-local's reservation: the address file and last_reserved_ip.
       updateNode(state, event.node, (node) =>
         node.ipam === undefined
@@ -117,10 +142,18 @@ export function evolveCluster(draft: Draft<ClusterState>, event: LoggedEvent<Clu
       return;
     }
     case 'PodSandboxFailed':
-      updatePod(state, event.pod, (pod) => ({ ...pod, waitingReason: `FailedCreatePodSandBox: ${event.message}` }));
+      updatePod(state, event.pod, (pod) => ({
+        ...pod,
+        waitingReason: `FailedCreatePodSandBox: ${event.message}`,
+      }));
       return;
     case 'PodContainersStarted':
-      updatePod(state, event.pod, (pod) => ({ ...pod, phase: 'Running', containersRunning: true, waitingReason: undefined }));
+      updatePod(state, event.pod, (pod) => ({
+        ...pod,
+        phase: 'Running',
+        containersRunning: true,
+        waitingReason: undefined,
+      }));
       return;
     case 'PodReadinessChanged':
       updatePod(state, event.pod, (pod) => ({ ...pod, ready: event.ready, readySince: at }));
@@ -132,16 +165,27 @@ export function evolveCluster(draft: Draft<ClusterState>, event: LoggedEvent<Clu
         ready: false,
         readySince: pod.ready ? at : pod.readySince,
         restarts: event.restartAfterSeconds === undefined ? pod.restarts : pod.restarts + 1,
-        waitingReason: event.restartAfterSeconds === undefined || event.restartAfterSeconds === 0 ? undefined : 'CrashLoopBackOff',
+        waitingReason:
+          event.restartAfterSeconds === undefined || event.restartAfterSeconds === 0
+            ? undefined
+            : 'CrashLoopBackOff',
       }));
       return;
     case 'PodDeletionRequested':
       updatePod(state, event.pod, (pod) =>
-        pod.deletionRequestedAt !== undefined ? pod : { ...pod, deletionRequestedAt: at, deletionGracePeriodSeconds: event.gracePeriodSeconds },
+        pod.deletionRequestedAt !== undefined
+          ? pod
+          : { ...pod, deletionRequestedAt: at, deletionGracePeriodSeconds: event.gracePeriodSeconds },
       );
       return;
     case 'PodCompleted':
-      updatePod(state, event.pod, (pod) => ({ ...pod, phase: event.phase, containersRunning: false, ready: false, readySince: at }));
+      updatePod(state, event.pod, (pod) => ({
+        ...pod,
+        phase: event.phase,
+        containersRunning: false,
+        ready: false,
+        readySince: at,
+      }));
       return;
     case 'PodDeleted': {
       const pod = state.pods.get(event.pod);
@@ -153,7 +197,14 @@ export function evolveCluster(draft: Draft<ClusterState>, event: LoggedEvent<Clu
         updateNode(state, pod.nodeName, (node) =>
           node.ipam === undefined || node.ipam.ownerByIp.get(ip) !== pod.key
             ? node
-            : { ...node, ipam: { ...node.ipam, ownerByIp: node.ipam.ownerByIp.delete(ip), ipByOwner: node.ipam.ipByOwner.delete(pod.key) } },
+            : {
+                ...node,
+                ipam: {
+                  ...node.ipam,
+                  ownerByIp: node.ipam.ownerByIp.delete(ip),
+                  ipByOwner: node.ipam.ipByOwner.delete(pod.key),
+                },
+              },
         );
       }
       return;
@@ -177,11 +228,13 @@ export function evolveCluster(draft: Draft<ClusterState>, event: LoggedEvent<Clu
         service,
         createdAt: previous?.createdAt ?? at,
       });
-      for (const ip of service.spec?.clusterIPs ?? []) if (ip !== 'None' && ip !== '') state.clusterIPs = state.clusterIPs.set(ip, key);
+      for (const ip of service.spec?.clusterIPs ?? [])
+        if (ip !== 'None' && ip !== '') state.clusterIPs = state.clusterIPs.set(ip, key);
       for (const port of service.spec?.ports ?? []) {
         if (port.nodePort !== undefined) state.nodePorts = state.nodePorts.set(String(port.nodePort), key);
       }
-      if (service.spec?.healthCheckNodePort !== undefined) state.nodePorts = state.nodePorts.set(String(service.spec.healthCheckNodePort), key);
+      if (service.spec?.healthCheckNodePort !== undefined)
+        state.nodePorts = state.nodePorts.set(String(service.spec.healthCheckNodePort), key);
       for (const ingress of service.status?.loadBalancer?.ingress ?? []) {
         if (ingress.ip !== undefined) state.loadBalancerIPs = state.loadBalancerIPs.set(ingress.ip, key);
       }
@@ -196,7 +249,10 @@ export function evolveCluster(draft: Draft<ClusterState>, event: LoggedEvent<Clu
     }
     case 'EndpointSliceCreated':
     case 'EndpointSliceUpdated':
-      state.endpointSlices = state.endpointSlices.set(objectKey(event.slice.metadata.namespace, event.slice.metadata.name ?? ''), event.slice);
+      state.endpointSlices = state.endpointSlices.set(
+        objectKey(event.slice.metadata.namespace, event.slice.metadata.name ?? ''),
+        event.slice,
+      );
       return;
     case 'EndpointSliceDeleted':
       state.endpointSlices = state.endpointSlices.delete(event.key);
@@ -205,7 +261,12 @@ export function evolveCluster(draft: Draft<ClusterState>, event: LoggedEvent<Clu
     case 'DeploymentApplied': {
       const key = objectKey(event.deployment.metadata.namespace, event.deployment.metadata.name ?? '');
       const previous = state.deployments.get(key);
-      state.deployments = state.deployments.set(key, { key, uid: previous?.uid ?? event.uid, deployment: event.deployment, createdAt: previous?.createdAt ?? at });
+      state.deployments = state.deployments.set(key, {
+        key,
+        uid: previous?.uid ?? event.uid,
+        deployment: event.deployment,
+        createdAt: previous?.createdAt ?? at,
+      });
       return;
     }
     case 'DeploymentDeleted':
@@ -293,7 +354,9 @@ export function evolveCluster(draft: Draft<ClusterState>, event: LoggedEvent<Clu
   }
 }
 
-function passiveCollection(kind: PassiveKind): 'namespaces' | 'ingresses' | 'ingressClasses' | 'networkPolicies' {
+function passiveCollection(
+  kind: PassiveKind,
+): 'namespaces' | 'ingresses' | 'ingressClasses' | 'networkPolicies' {
   switch (kind) {
     case 'Namespace':
       return 'namespaces';
@@ -311,7 +374,11 @@ export function passiveKey(kind: PassiveKind, namespace: string | undefined, nam
   return kind === 'Namespace' || kind === 'IngressClass' ? name : objectKey(namespace, name);
 }
 
-function updateNode(state: Mutable<ClusterState>, name: string, change: (node: NodeRecord) => NodeRecord): void {
+function updateNode(
+  state: Mutable<ClusterState>,
+  name: string,
+  change: (node: NodeRecord) => NodeRecord,
+): void {
   const node = state.nodes.get(name);
   if (node !== undefined) state.nodes = state.nodes.set(name, change(node));
 }
@@ -321,13 +388,16 @@ function updatePod(state: Mutable<ClusterState>, key: string, change: (pod: PodR
   if (pod !== undefined) state.pods = state.pods.set(key, change(pod));
 }
 
-function releaseServiceAllocations(state: Mutable<ClusterState>, key: string, service: import('@knsim/api').Service): void {
-  for (const ip of service.spec?.clusterIPs ?? []) if (state.clusterIPs.get(ip) === key) state.clusterIPs = state.clusterIPs.delete(ip);
+function releaseServiceAllocations(state: Mutable<ClusterState>, key: string, service: Service): void {
+  for (const ip of service.spec?.clusterIPs ?? [])
+    if (state.clusterIPs.get(ip) === key) state.clusterIPs = state.clusterIPs.delete(ip);
   const ports = [...(service.spec?.ports ?? []).map((p) => p.nodePort), service.spec?.healthCheckNodePort];
   for (const port of ports) {
-    if (port !== undefined && state.nodePorts.get(String(port)) === key) state.nodePorts = state.nodePorts.delete(String(port));
+    if (port !== undefined && state.nodePorts.get(String(port)) === key)
+      state.nodePorts = state.nodePorts.delete(String(port));
   }
   for (const ingress of service.status?.loadBalancer?.ingress ?? []) {
-    if (ingress.ip !== undefined && state.loadBalancerIPs.get(ingress.ip) === key) state.loadBalancerIPs = state.loadBalancerIPs.delete(ingress.ip);
+    if (ingress.ip !== undefined && state.loadBalancerIPs.get(ingress.ip) === key)
+      state.loadBalancerIPs = state.loadBalancerIPs.delete(ingress.ip);
   }
 }
