@@ -46,7 +46,7 @@ export function addClusterOptions(command: Command, options: { manifestsRequired
 }
 
 /** The configuration from `--config` with flags on top (flags win). */
-export function clusterConfigFrom(flags: ClusterFlags, manifests: readonly KubeObject[] = []): ClusterConfig {
+export function clusterConfigFrom(flags: ClusterFlags): ClusterConfig {
   const base: ClusterConfigSpec = flags.config === undefined ? {} : loadClusterConfig(flags.config).spec;
   let nodes: ClusterConfigSpec['nodes'] = base.nodes;
   if (flags.nodes !== undefined) {
@@ -58,9 +58,6 @@ export function clusterConfigFrom(flags: ClusterFlags, manifests: readonly KubeO
       throw new UserError(
         `invalid --nodes ${JSON.stringify(flags.nodes)}: give a count (e.g. 5) or comma-separated node names (e.g. a,b,c)`,
       );
-  } else if (nodes === undefined && manifests.some((o) => o.kind === 'Node')) {
-    // The manifests describe the nodes: do not add generated ones.
-    nodes = 0;
   }
   const spec: ClusterConfigSpec = {
     ...base,
@@ -98,12 +95,10 @@ export async function buildCluster(
   flags: ClusterFlags,
   io: CliIo,
 ): Promise<{ cluster: Cluster; objects: KubeObject[] }> {
-  // The NodePort range must be known to validate manifests; Node manifests in turn decide
-  // whether generated nodes are added, so the configuration is settled after loading.
-  const { objects } = await loadManifestFlags(flags, io, clusterConfigFrom(flags));
-  const config = clusterConfigFrom(flags, objects);
-  const cluster = new Cluster({ seed: flags.seed, config });
-  cluster.applyAll(objects);
+  // The NodePort range must be known to validate the manifests.
+  const config = clusterConfigFrom(flags);
+  const { objects } = await loadManifestFlags(flags, io, config);
+  const cluster = new Cluster({ seed: flags.seed, config, manifests: objects });
   return { cluster, objects };
 }
 

@@ -22,6 +22,7 @@ import { decideApply, decideDelete, nextNodeAddress } from './controllers/applyO
 import { endpointSliceController } from './controllers/endpointSliceController.js';
 import { KubeletMemory, kubelets } from './controllers/kubelet.js';
 import { nodeIpamController, nodeLifecycleController, occupyPodCidr } from './controllers/nodeControllers.js';
+import { patchedObject } from './controllers/patchObject.js';
 import { schedulerController } from './controllers/schedulerController.js';
 import { workloadControllers } from './controllers/workloadControllers.js';
 import { firstServiceIp } from './services/allocators.js';
@@ -36,6 +37,12 @@ export interface ClusterOptions {
   readonly scenarioDigest?: string;
   /** Keep events in memory (needed for digests, replay and `stateAt`). Default true. */
   readonly retainEvents?: boolean;
+  /**
+   * Manifests applied at time 0 (every refusal reported together, see {@link Cluster.applyAll}).
+   * When they contain Node objects and the configuration does not list nodes, the cluster has
+   * exactly those nodes.
+   */
+  readonly manifests?: readonly KubeObject[];
 }
 
 /** One problem found while applying manifests at start-up. */
@@ -105,7 +112,9 @@ export class Cluster {
     this.sim.use(() => kubelets(context, this.#kubeletMemory));
     this.sim.use(() => endpointSliceController(context));
     this.sim.use(() => workloadControllers(context));
-    this.#bootstrap();
+    const manifests = options.manifests ?? [];
+    this.#bootstrap(this.config.nodesGiven || !manifests.some((object) => object.kind === 'Node'));
+    if (manifests.length > 0) this.applyAll(manifests);
   }
 
   get state(): ClusterState {
@@ -157,6 +166,11 @@ export class Cluster {
       }
     }
     if (problems.length > 0) throw new ClusterApplyError(problems);
+  }
+
+  /** `kubectl patch --type merge`: merges `patch` into the stored object and applies the result. */
+  patch(kind: string, namespace: string | undefined, name: string, patch: unknown): void {
+    this.apply(patchedObject(this.state, kind, namespace, name, patch));
   }
 
   delete(kind: string, namespace: string | undefined, name: string): void {
@@ -344,13 +358,13 @@ export class Cluster {
     this.#emit({ type: 'NodeKubeletStopped', node: name, state });
   }
 
-  #bootstrap(): void {
+  #bootstrap(withConfiguredNodes: boolean): void {
     const config = this.config;
     this.#emit({ type: 'ClusterCreated', config });
     for (const namespace of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
       this.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
     }
-    for (const node of config.nodes) {
+    for (const node of withConfiguredNodes ? config.nodes : []) {
       this.apply({
         apiVersion: 'v1',
         kind: 'Node',

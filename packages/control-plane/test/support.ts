@@ -7,9 +7,11 @@ export function clusterWith(
   config: ClusterConfigSpec = { nodes: 3 },
   seed: number | string = 1,
 ): Cluster {
-  const cluster = new Cluster({ seed, config });
-  if (yaml.trim() !== '') cluster.applyAll(parseManifests(yaml, 'test.yaml').objects);
-  return cluster;
+  return new Cluster({
+    seed,
+    config,
+    manifests: yaml.trim() === '' ? [] : parseManifests(yaml, 'test.yaml').objects,
+  });
 }
 
 export function podsOf(state: ClusterState, prefix: string): PodRecord[] {

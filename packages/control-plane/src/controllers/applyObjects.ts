@@ -152,11 +152,20 @@ function decideNode(context: ControllerContext, node: Node): ClusterEvent[] {
   const state = context.state();
   const existing = state.nodes.get(name);
   if (existing !== undefined) {
-    // Re-applying a node changes its labels and user taints only.
+    // Re-applying a node changes its labels, taints and schedulability only.
     const events: ClusterEvent[] = [];
-    for (const taint of node.spec?.taints ?? []) {
+    const labels = { [HOSTNAME_LABEL]: name, ...(node.metadata.labels ?? {}) };
+    if (canonicalJson(labels) !== canonicalJson(existing.labels))
+      events.push({ type: 'NodeLabelsChanged', node: name, labels });
+    const taints = node.spec?.taints ?? [];
+    for (const taint of taints) {
       if (!existing.taints.some((t) => t.key === taint.key && t.effect === taint.effect))
         events.push({ type: 'NodeTainted', node: name, taint });
+    }
+    for (const taint of existing.taints) {
+      if (!taints.some((t) => t.key === taint.key && t.effect === taint.effect)) {
+        events.push({ type: 'NodeUntainted', node: name, key: taint.key, effect: taint.effect });
+      }
     }
     if ((node.spec?.unschedulable ?? false) !== existing.unschedulable) {
       events.push({

@@ -78,7 +78,7 @@ export function schedulerController(context: ControllerContext): Observable<Clus
   );
   // What can make a waiting pod fit: new or changed nodes, freed pod slots.
   const nodeChanges = context
-    .on('NodeTainted', 'NodeCordoned')
+    .on('NodeTainted', 'NodeCordoned', 'NodeLabelsChanged')
     .pipe(mergeMap(() => ((nodes = undefined), [] as string[])));
   const retries = context
     .on(
@@ -87,6 +87,7 @@ export function schedulerController(context: ControllerContext): Observable<Clus
       'NodeReadinessChanged',
       'NodeUncordoned',
       'NodeUntainted',
+      'NodeLabelsChanged',
       'PodDeleted',
       'PodCompleted',
       'NodeDeleted',

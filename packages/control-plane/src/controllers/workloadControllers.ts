@@ -564,7 +564,14 @@ export function daemonSetController(context: ControllerContext): Observable<Clus
       .pipe(map((e) => objectKey(e.daemonSet.metadata.namespace, e.daemonSet.metadata.name ?? ''))),
     context.on('DaemonSetDeleted').pipe(map((e) => e.key)),
     context
-      .on('NodeRegistered', 'NodeDeleted', 'NodeTainted', 'NodeUntainted', 'NodePodCIDRAssigned')
+      .on(
+        'NodeRegistered',
+        'NodeDeleted',
+        'NodeTainted',
+        'NodeUntainted',
+        'NodePodCIDRAssigned',
+        'NodeLabelsChanged',
+      )
       .pipe(mergeMap(allDaemonSets)),
     context.on(...POD_EVENTS).pipe(
       mergeMap((e) => {

@@ -163,7 +163,7 @@ export function reconcileEndpointSlices(input: ReconcileEndpointSlicesInput): En
   }
 
   const context = new ServiceContext(info, max, input.triggerTime);
-  const candidates = collectCandidates(input.pods, info);
+  const candidates = info.candidates(input.pods);
   const addressTypes = info.addressTypes;
   const existingByType = new Map<string, EndpointSlice[]>();
   const deletes: string[] = [];
@@ -404,20 +404,26 @@ interface PodSnapshot {
   readonly rank: readonly number[];
   /** False when no two pods share a name; true when some may. */
   duplicateNames: boolean;
+  /** What {@link sorted} yields, once asked for; a new object whenever it changes. */
+  candidates: Candidates | undefined;
 }
 
-interface SortedPods {
-  readonly pods: readonly PodInfo[];
-  readonly duplicateNames: boolean;
-}
-
+/** The pods that become endpoints, and what else the reconcile needs to know of the pods. */
 interface Candidates {
   /** The pods that become endpoints, in name order. */
   readonly list: readonly PodInfo[];
+  /** The position in {@link list} of each pod by its position in name order, or -1. */
+  readonly listIndex: readonly number[];
   /** Port lists in the order their first pod appears (pod-name order). */
   readonly portsByKey: ReadonlyMap<string, readonly EndpointPort[]>;
   readonly podsOnMissingNodes: readonly string[];
+  /** False when no two pods share a name; true when some may. */
   readonly duplicateNames: boolean;
+  /** True when every pod in {@link list} has a name; false when some may not. */
+  readonly allNamed: boolean;
+  /** The endpoint of each pod in {@link list} per address type (null: no such address), once asked for. */
+  ipv4: readonly (Endpoint | null)[] | undefined;
+  ipv6: readonly (Endpoint | null)[] | undefined;
 }
 
 /** How far past the expected position a claim looks for the identical endpoint object. */
@@ -432,33 +438,33 @@ const CLAIM_WINDOW = 4;
  */
 class DesiredGroup {
   readonly endpoints: Endpoint[] = [];
-  readonly #names: string[] = [];
+  /** The pod of each endpoint (its name is read only when needed). */
+  readonly #pods: PodInfo[] = [];
   readonly #taken: boolean[] = [];
   #cursor = 0;
   /** Where the next claim most likely lands: just after the previous one. */
   #hint = 0;
-  /** Every endpoint has a `targetRef.name` (else identity alone may not claim it). */
-  #allNamed = true;
   remaining = 0;
 
   constructor(
     readonly ports: readonly EndpointPort[],
     /** Whether two pods may share a name (only then are names compared when adding). */
     readonly duplicateNames: boolean,
+    /** Every endpoint has a `targetRef.name` (else identity alone may not claim it). */
+    readonly allNamed: boolean,
   ) {}
 
   /** Adds the endpoint of `pod`; pods come in name order. */
   add(endpoint: Endpoint, pod: PodInfo): void {
     const last = this.endpoints.length - 1;
-    if (this.duplicateNames && last >= 0 && this.#names[last] === pod.name) {
+    if (this.duplicateNames && last >= 0 && (this.#pods[last] as PodInfo).name === pod.name) {
       this.endpoints[last] = endpoint;
-      if (!pod.named) this.#allNamed = false;
+      this.#pods[last] = pod;
       return;
     }
-    this.#names.push(pod.name);
+    this.#pods.push(pod);
     this.endpoints.push(endpoint);
     this.#taken.push(false);
-    if (!pod.named) this.#allNamed = false;
     this.remaining++;
   }
 
@@ -468,7 +474,7 @@ class DesiredGroup {
    */
   claim(existing: Endpoint): number {
     const endpoints = this.endpoints;
-    if (this.#allNamed) {
+    if (this.allNamed) {
       // An unchanged pod's endpoint is the very object, usually right after the last claim.
       const end = Math.min(endpoints.length, this.#hint + CLAIM_WINDOW);
       for (let at = this.#hint; at < end; at++) {
@@ -493,12 +499,12 @@ class DesiredGroup {
   }
 
   #indexOf(name: string): number {
-    const names = this.#names;
+    const pods = this.#pods;
     let low = 0;
-    let high = names.length - 1;
+    let high = pods.length - 1;
     while (low <= high) {
       const mid = (low + high) >>> 1;
-      const order = compareStrings(names[mid] as string, name);
+      const order = compareStrings((pods[mid] as PodInfo).name, name);
       if (order === 0) return mid;
       if (order < 0) low = mid + 1;
       else high = mid - 1;
@@ -558,7 +564,6 @@ class ServiceInfo {
   readonly #ownLabels: ReadonlyMap<string, string>;
   /** {@link labelsChanged} of a slice carrying {@link labels} itself (false but for odd keys). */
   readonly #ownLabelsChanged: boolean;
-  readonly #pods = new WeakMap<PodEndpointFacts, PodInfo>();
   // Pods stamped from one template often share their containers array, and ports depend on
   // nothing else (findPort reads only the containers): resolve each array once.
   readonly #portsByContainers = new WeakMap<
@@ -644,40 +649,35 @@ class ServiceInfo {
     return { original: undefined, addressType, ports, endpoints: [], indices: [], labels: this.labels };
   }
 
-  /** What a pod contributes to this Service, memoized per facts object. */
+  /** What a pod contributes to this Service (remembered by the snapshot, not here). */
   pod(facts: PodEndpointFacts): PodInfo {
-    let info = this.#pods.get(facts);
-    if (info === undefined) {
-      const metadata = facts.pod.metadata;
-      let ports: readonly EndpointPort[] | undefined;
-      let portsKey = '';
-      if (shouldPodBeInEndpoints(facts)) {
-        const containers = facts.pod.spec.containers;
-        // (Only arrays can key a WeakMap; a malformed pod without containers is resolved as is.)
-        const cacheable = typeof containers === 'object' && (containers as unknown) !== null;
-        let resolved = cacheable ? this.#portsByContainers.get(containers) : undefined;
-        if (resolved === undefined) {
-          const list = podEndpointPorts(this.service, facts.pod);
-          resolved = { ports: list, key: portListKey(list) };
-          if (cacheable) this.#portsByContainers.set(containers, resolved);
-        }
-        ports = resolved.ports;
-        portsKey = resolved.key;
+    const metadata = facts.pod.metadata;
+    let ports: readonly EndpointPort[] | undefined;
+    let portsKey = '';
+    if (shouldPodBeInEndpoints(facts)) {
+      const containers = facts.pod.spec.containers;
+      // (Only arrays can key a WeakMap; a malformed pod without containers is resolved as is.)
+      const cacheable = typeof containers === 'object' && (containers as unknown) !== null;
+      let resolved = cacheable ? this.#portsByContainers.get(containers) : undefined;
+      if (resolved === undefined) {
+        const list = podEndpointPorts(this.service, facts.pod);
+        resolved = { ports: list, key: portListKey(list) };
+        if (cacheable) this.#portsByContainers.set(containers, resolved);
       }
-      info = {
-        facts,
-        name: metadata.name ?? '',
-        uid: metadata.uid ?? '',
-        named: metadata.name !== undefined,
-        ports,
-        portsKey,
-        onMissingNode: facts.nodeExists === false && !this.publishNotReady,
-        ipv4: undefined,
-        ipv6: undefined,
-      };
-      this.#pods.set(facts, info);
+      ports = resolved.ports;
+      portsKey = resolved.key;
     }
-    return info;
+    return {
+      facts,
+      name: metadata.name ?? '',
+      uid: metadata.uid ?? '',
+      named: metadata.name !== undefined,
+      ports,
+      portsKey,
+      onMissingNode: facts.nodeExists === false && !this.publishNotReady,
+      ipv4: undefined,
+      ipv6: undefined,
+    };
   }
 
   /** The pod's endpoint in a slice of `addressType`, or null when it has no such address. */
@@ -692,24 +692,35 @@ class ServiceInfo {
   }
 
   /**
-   * The pods in name order (then uid; a stable sort). Pods at the same position as in the
-   * previous call, as the same object, are taken from it without being looked at; when only
-   * some were replaced, the previous order is patched.
+   * The pods that become endpoints, in name order (then uid; a stable sort). Pods at the same
+   * position as in the previous call, as the same object, are taken from it without being
+   * looked at; when only some were replaced, the previous results are patched.
    */
-  sortedPods(pods: readonly PodEndpointFacts[]): SortedPods {
+  candidates(pods: readonly PodEndpointFacts[]): Candidates {
     const last = this.#snapshot;
     if (last !== undefined && last.facts.length === pods.length && this.#patch(last, pods)) {
-      return { pods: last.sorted, duplicateNames: last.duplicateNames };
+      return (last.candidates ??= this.#collect(last));
     }
     const previous = last?.facts ?? [];
     const infos = new Array<PodInfo>(pods.length);
+    let known: Map<PodEndpointFacts, PodInfo> | undefined;
     for (let i = 0; i < pods.length; i++) {
       const facts = pods[i] as PodEndpointFacts;
-      infos[i] = i < previous.length && facts === previous[i] ? (last?.infos[i] as PodInfo) : this.pod(facts);
+      if (last !== undefined && facts === previous[i]) {
+        infos[i] = last.infos[i] as PodInfo;
+        continue;
+      }
+      // Pods moved (some were added or removed): find them among the previous ones.
+      if (last !== undefined && known === undefined) {
+        known = new Map();
+        for (let j = 0; j < previous.length; j++)
+          known.set(previous[j] as PodEndpointFacts, last.infos[j] as PodInfo);
+      }
+      infos[i] = known?.get(facts) ?? this.pod(facts);
     }
     const snapshot = fullSnapshot(pods, infos);
     this.#snapshot = snapshot;
-    return { pods: snapshot.sorted, duplicateNames: snapshot.duplicateNames };
+    return (snapshot.candidates = this.#collect(snapshot));
   }
 
   /**
@@ -741,6 +752,7 @@ class ServiceInfo {
       if (before !== undefined && compareStrings(before.name, now.name) >= 0) return false;
       if (after !== undefined && compareStrings(now.name, after.name) >= 0) return false;
     }
+    const candidates = last.candidates && this.#patchCandidates(last, changed, infos);
     for (let c = 0; c < changed.length; c++) {
       const i = changed[c] as number;
       previous[i] = pods[i] as PodEndpointFacts;
@@ -748,7 +760,93 @@ class ServiceInfo {
     }
     // (Replacing pods may only remove shared names: duplicateNames stays conservative.)
     last.sorted = sorted;
+    last.candidates = candidates;
     return true;
+  }
+
+  /**
+   * The candidates with the pods at input indices `changed` replaced by `now` (in place in
+   * name order), if they take the same part (same port list object, in or out of the list, no
+   * missing node); else undefined.
+   */
+  #patchCandidates(
+    last: PodSnapshot,
+    changed: readonly number[],
+    now: readonly PodInfo[],
+  ): Candidates | undefined {
+    const candidates = last.candidates as Candidates;
+    let list: PodInfo[] | undefined;
+    let ipv4: (Endpoint | null)[] | undefined;
+    let ipv6: (Endpoint | null)[] | undefined;
+    let allNamed = candidates.allNamed;
+    for (let c = 0; c < changed.length; c++) {
+      const i = changed[c] as number;
+      const old = last.infos[i] as PodInfo;
+      const pod = now[c] as PodInfo;
+      if (old.ports !== pod.ports || old.onMissingNode || pod.onMissingNode) return undefined;
+      const at = candidates.listIndex[last.rank[i] as number] as number;
+      if (at < 0) continue;
+      list ??= candidates.list.slice();
+      list[at] = pod;
+      if (candidates.ipv4 !== undefined) (ipv4 ??= candidates.ipv4.slice())[at] = this.endpoint(pod, 'IPv4');
+      if (candidates.ipv6 !== undefined) (ipv6 ??= candidates.ipv6.slice())[at] = this.endpoint(pod, 'IPv6');
+      allNamed &&= pod.named;
+    }
+    if (list === undefined) return candidates;
+    return {
+      ...candidates,
+      list,
+      allNamed,
+      ipv4: ipv4 ?? candidates.ipv4,
+      ipv6: ipv6 ?? candidates.ipv6,
+    };
+  }
+
+  /** The candidates among the snapshot's pods. */
+  #collect(snapshot: PodSnapshot): Candidates {
+    const list: PodInfo[] = [];
+    const listIndex = new Array<number>(snapshot.sorted.length);
+    const portsByKey = new Map<string, readonly EndpointPort[]>();
+    const podsOnMissingNodes: string[] = [];
+    let allNamed = true;
+    for (let k = 0; k < snapshot.sorted.length; k++) {
+      const pod = snapshot.sorted[k] as PodInfo;
+      listIndex[k] = -1;
+      const ports = pod.ports;
+      if (ports === undefined) continue;
+      // The group exists even if this pod is then dropped (missing node, no address of a
+      // family): upstream registers the port list first, which keeps that group's empty
+      // slices alive.
+      if (!portsByKey.has(pod.portsKey)) portsByKey.set(pod.portsKey, ports);
+      if (pod.onMissingNode) {
+        podsOnMissingNodes.push(pod.name);
+        continue;
+      }
+      listIndex[k] = list.length;
+      list.push(pod);
+      if (!pod.named) allNamed = false;
+    }
+    return {
+      list,
+      listIndex,
+      portsByKey,
+      podsOnMissingNodes,
+      duplicateNames: snapshot.duplicateNames,
+      allNamed,
+      ipv4: undefined,
+      ipv6: undefined,
+    };
+  }
+
+  /** The endpoint of each candidate in a slice of `addressType` (null: no such address). */
+  endpoints(candidates: Candidates, addressType: IpAddressType): readonly (Endpoint | null)[] {
+    let endpoints = addressType === 'IPv4' ? candidates.ipv4 : candidates.ipv6;
+    if (endpoints === undefined) {
+      endpoints = candidates.list.map((pod) => this.endpoint(pod, addressType));
+      if (addressType === 'IPv4') candidates.ipv4 = endpoints;
+      else candidates.ipv6 = endpoints;
+    }
+    return endpoints;
   }
 }
 
@@ -775,7 +873,7 @@ function fullSnapshot(pods: readonly PodEndpointFacts[], infos: PodInfo[]): PodS
     sorted[k] = info;
     if (k > 0 && (sorted[k - 1] as PodInfo).name === info.name) duplicateNames = true;
   }
-  return { facts: pods.slice(), infos, sorted, rank, duplicateNames };
+  return { facts: pods.slice(), infos, sorted, rank, duplicateNames, candidates: undefined };
 }
 
 /** The per-call view of a Service: its memoized info plus this call's settings. */
@@ -794,12 +892,24 @@ class ServiceContext {
       : sortByIndices(slice.endpoints, slice.indices);
     const base = slice.original;
     if (base !== undefined) {
-      const { annotations, ...rest } = base.metadata;
-      return {
-        ...base,
-        metadata: { ...rest, labels: slice.labels, ...this.#annotations(annotations) },
-        endpoints,
-      };
+      const current = base.metadata;
+      let metadata: ObjectMeta;
+      if (current.annotations === undefined && !Object.hasOwn(current, 'annotations')) {
+        // The same object as below, built without the slower object rest.
+        const annotations = this.#annotations(undefined);
+        metadata =
+          annotations === undefined
+            ? { ...current, labels: slice.labels }
+            : { ...current, labels: slice.labels, annotations };
+      } else {
+        const { annotations, ...rest } = current;
+        const updated = this.#annotations(annotations);
+        metadata =
+          updated === undefined
+            ? { ...rest, labels: slice.labels }
+            : { ...rest, labels: slice.labels, annotations: updated };
+      }
+      return { ...base, metadata, endpoints };
     }
     const info = this.info;
     const reused = slice.reuses?.metadata;
@@ -812,7 +922,7 @@ class ServiceContext {
       ...(reused?.resourceVersion === undefined ? {} : { resourceVersion: reused.resourceVersion }),
       ...(reused?.creationTimestamp === undefined ? {} : { creationTimestamp: reused.creationTimestamp }),
       labels: slice.labels,
-      ...this.#annotations(undefined),
+      ...this.#annotationsProperty(),
       ownerReferences: [info.ownerReference],
     };
     return {
@@ -825,33 +935,19 @@ class ServiceContext {
     };
   }
 
-  #annotations(current: StringMap | undefined): { annotations?: StringMap } {
+  /** The annotations of a changed slice that had `current`; undefined for none. */
+  #annotations(current: StringMap | undefined): StringMap | undefined {
+    if (current === undefined && this.triggerTime === undefined) return undefined;
     const annotations: Record<string, string> = { ...current };
     if (this.triggerTime === undefined) delete annotations[LAST_CHANGE_TRIGGER_TIME_ANNOTATION];
     else annotations[LAST_CHANGE_TRIGGER_TIME_ANNOTATION] = this.triggerTime;
-    return Object.keys(annotations).length === 0 ? {} : { annotations };
+    return Object.keys(annotations).length === 0 ? undefined : annotations;
   }
-}
 
-/** The pods that qualify, in name order, each with its endpoint port list. */
-function collectCandidates(pods: readonly PodEndpointFacts[], info: ServiceInfo): Candidates {
-  const sorted = info.sortedPods(pods);
-  const list: PodInfo[] = [];
-  const portsByKey = new Map<string, readonly EndpointPort[]>();
-  const podsOnMissingNodes: string[] = [];
-  for (const pod of sorted.pods) {
-    const ports = pod.ports;
-    if (ports === undefined) continue;
-    // The group exists even if this pod is then dropped (missing node, no address of a family):
-    // upstream registers the port list first, which keeps that group's empty slices alive.
-    if (!portsByKey.has(pod.portsKey)) portsByKey.set(pod.portsKey, ports);
-    if (pod.onMissingNode) {
-      podsOnMissingNodes.push(pod.name);
-      continue;
-    }
-    list.push(pod);
+  #annotationsProperty(): { annotations?: StringMap } {
+    const annotations = this.#annotations(undefined);
+    return annotations === undefined ? {} : { annotations };
   }
-  return { list, portsByKey, podsOnMissingNodes, duplicateNames: sorted.duplicateNames };
 }
 
 interface TypeResult {
@@ -886,13 +982,16 @@ function reconcileAddressType(
 
   const groups = new Map<string, DesiredGroup>();
   for (const [key, ports] of candidates.portsByKey) {
-    groups.set(key, new DesiredGroup(ports, candidates.duplicateNames));
+    groups.set(key, new DesiredGroup(ports, candidates.duplicateNames, candidates.allNamed));
   }
   // With a single port list (the usual case) every candidate goes to the one group.
   const only = groups.size === 1 ? (groups.values().next().value as DesiredGroup) : undefined;
-  for (const candidate of candidates.list) {
-    const endpoint = info.endpoint(candidate, addressType);
-    if (endpoint === null) continue;
+  const list = candidates.list;
+  const endpoints = info.endpoints(candidates, addressType);
+  for (let c = 0; c < list.length; c++) {
+    const endpoint = endpoints[c];
+    if (endpoint === null || endpoint === undefined) continue;
+    const candidate = list[c] as PodInfo;
     if (only !== undefined) only.add(endpoint, candidate);
     else groups.get(candidate.portsKey)?.add(endpoint, candidate);
   }

@@ -68,6 +68,11 @@ export type ClusterEvent =
       readonly key: string;
       readonly effect: Taint['effect'];
     }
+  | {
+      readonly type: 'NodeLabelsChanged';
+      readonly node: string;
+      readonly labels: Readonly<Record<string, string>>;
+    }
   | { readonly type: 'NodeCordoned'; readonly node: string }
   | { readonly type: 'NodeUncordoned'; readonly node: string }
   | { readonly type: 'NodeDeleted'; readonly node: string }

@@ -83,6 +83,13 @@ export function evolveCluster(draft: Draft<ClusterState>, event: LoggedEvent<Clu
         taints: node.taints.filter((t) => !(t.key === event.key && t.effect === event.effect)),
       }));
       return;
+    case 'NodeLabelsChanged':
+      updateNode(state, event.node, (node) => ({
+        ...node,
+        labels: event.labels,
+        zone: event.labels['topology.kubernetes.io/zone'],
+      }));
+      return;
     case 'NodeCordoned':
       updateNode(state, event.node, (node) => ({ ...node, unschedulable: true }));
       return;
