@@ -56,9 +56,9 @@ export interface ClusterConfigSpec {
 
 /** Delays of the control plane and kubelets, each a duration or a distribution. */
 export interface TimingsSpec {
-  /** A controller's reaction to a watched change (informer + work queue). */
+  /** One sync of a controller (informer latency, the sync, its API calls); each controller runs a few in parallel. */
   readonly controllerSync?: unknown;
-  /** From a pod being created to the scheduler binding it. */
+  /** One scheduling cycle (the scheduler binds one pod at a time). */
   readonly scheduling?: unknown;
   /** Sandbox creation and CNI ADD (the pod gets its IP at the end). */
   readonly sandboxCreation?: unknown;
@@ -138,7 +138,8 @@ export const DEFAULT_CLUSTER_CONFIG = {
   maxPodsPerNode: 110,
   timings: {
     controllerSync: { uniform: { min: '1ms', max: '20ms' } },
-    scheduling: { uniform: { min: '5ms', max: '50ms' } },
+    // kube-scheduler binds about 100 pods/s (its API client's QPS limit): one pod at a time.
+    scheduling: { uniform: { min: '5ms', max: '15ms' } },
     sandboxCreation: { lognormal: { median: '600ms', sigma: 0.4, max: '10s' } },
     containerStart: { lognormal: { median: '800ms', sigma: 0.5, max: '30s' } },
     containerStop: { lognormal: { median: '1s', sigma: 0.5 } },

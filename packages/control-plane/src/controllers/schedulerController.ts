@@ -1,6 +1,7 @@
 import { EMPTY, filter, from, map, merge, mergeMap, type Observable, of } from 'rxjs';
 import type { ControllerContext } from '../runtime/ControllerContext.js';
 import { workQueue } from '../runtime/Activity.js';
+import { CONTROLLER_WORKERS } from './workers.js';
 import type { ClusterEvent } from '../state/ClusterEvent.js';
 import { selectNode, type SchedulingNode } from '../scheduler/selectNode.js';
 
@@ -99,7 +100,12 @@ export function schedulerController(context: ControllerContext): Observable<Clus
       }),
     );
   return merge(newPods, nodeChanges, retries).pipe(
-    workQueue(() => context.delay('scheduling'), context.scheduler, context.activity),
+    workQueue(
+      () => context.delay('scheduling'),
+      context.scheduler,
+      context.activity,
+      CONTROLLER_WORKERS.scheduler,
+    ),
     mergeMap(decide),
   );
 }

@@ -4,6 +4,7 @@ import { compileLabelMap } from '@knsim/api';
 import { SECOND, type Instant } from '@knsim/core';
 import type { ControllerContext } from '../runtime/ControllerContext.js';
 import { workQueue } from '../runtime/Activity.js';
+import { CONTROLLER_WORKERS } from './workers.js';
 import type { ClusterEvent } from '../state/ClusterEvent.js';
 import { objectKey, type ClusterState, type PodOwner, type PodRecord } from '../state/ClusterState.js';
 import { firstUntoleratedTaint } from '../scheduler/tolerations.js';
@@ -328,7 +329,12 @@ export function deploymentController(context: ControllerContext): Observable<Clu
       ),
   );
   return keys.pipe(
-    workQueue(() => context.delay('controllerSync', 'deployment'), context.scheduler, context.activity),
+    workQueue(
+      () => context.delay('controllerSync', 'deployment'),
+      context.scheduler,
+      context.activity,
+      CONTROLLER_WORKERS.deployment,
+    ),
     mergeMap(reconcile),
   );
 }
@@ -392,7 +398,12 @@ export function replicaSetController(context: ControllerContext): Observable<Clu
     ),
   );
   return keys.pipe(
-    workQueue(() => context.delay('controllerSync', 'replicaset'), context.scheduler, context.activity),
+    workQueue(
+      () => context.delay('controllerSync', 'replicaset'),
+      context.scheduler,
+      context.activity,
+      CONTROLLER_WORKERS.replicaSet,
+    ),
     mergeMap(reconcile),
   );
 }
@@ -482,7 +493,12 @@ export function statefulSetController(context: ControllerContext): Observable<Cl
     ),
   );
   return keys.pipe(
-    workQueue(() => context.delay('controllerSync', 'statefulset'), context.scheduler, context.activity),
+    workQueue(
+      () => context.delay('controllerSync', 'statefulset'),
+      context.scheduler,
+      context.activity,
+      CONTROLLER_WORKERS.statefulSet,
+    ),
     mergeMap(reconcile),
   );
 }
@@ -581,7 +597,12 @@ export function daemonSetController(context: ControllerContext): Observable<Clus
     ),
   );
   return keys.pipe(
-    workQueue(() => context.delay('controllerSync', 'daemonset'), context.scheduler, context.activity),
+    workQueue(
+      () => context.delay('controllerSync', 'daemonset'),
+      context.scheduler,
+      context.activity,
+      CONTROLLER_WORKERS.daemonSet,
+    ),
     mergeMap(reconcile),
   );
 }
@@ -644,7 +665,12 @@ export function jobController(context: ControllerContext): Observable<ClusterEve
     ),
   );
   return keys.pipe(
-    workQueue(() => context.delay('controllerSync', 'job'), context.scheduler, context.activity),
+    workQueue(
+      () => context.delay('controllerSync', 'job'),
+      context.scheduler,
+      context.activity,
+      CONTROLLER_WORKERS.job,
+    ),
     mergeMap(reconcile),
   );
 }

@@ -165,28 +165,25 @@ export function reconcileEndpointSlices(input: ReconcileEndpointSlicesInput): En
   const context = new ServiceContext(info, max, input.triggerTime);
   const candidates = info.candidates(input.pods);
   const addressTypes = info.addressTypes;
-  const existingByType = new Map<string, EndpointSlice[]>();
+  const existingSlices = sortedSlices(input.existingSlices);
   const deletes: string[] = [];
-  for (const slice of sortedSlices(input.existingSlices)) {
+  let otherTypes = false;
+  for (const slice of existingSlices) {
     if (!addressTypes.includes(slice.addressType as IpAddressType)) {
       // A family the Service no longer has: deleted outright, never reused for a create.
       deletes.push(sliceName(slice));
-      continue;
+      otherTypes = true;
     }
-    const ofType = existingByType.get(slice.addressType);
-    if (ofType === undefined) existingByType.set(slice.addressType, [slice]);
-    else ofType.push(slice);
   }
 
   const creates: WorkingSlice[] = [];
   const updates: WorkingSlice[] = [];
   for (const addressType of addressTypes) {
-    const result = reconcileAddressType(
-      context,
-      candidates,
-      addressType,
-      existingByType.get(addressType) ?? [],
-    );
+    const existing =
+      addressTypes.length === 1 && !otherTypes
+        ? existingSlices
+        : existingSlices.filter((slice) => slice.addressType === addressType);
+    const result = reconcileAddressType(context, candidates, addressType, existing);
     for (const slice of result.creates) creates.push(slice);
     for (const slice of result.updates) updates.push(slice);
     for (const slice of result.deletes) deletes.push(sliceName(slice));
@@ -414,8 +411,13 @@ interface Candidates {
   readonly list: readonly PodInfo[];
   /** The position in {@link list} of each pod by its position in name order, or -1. */
   readonly listIndex: readonly number[];
-  /** Port lists in the order their first pod appears (pod-name order). */
-  readonly portsByKey: ReadonlyMap<string, readonly EndpointPort[]>;
+  /**
+   * The keys ({@link portListKey}) of the port lists in the order their first pod appears
+   * (pod-name order), that first pod's port list for each, and the position of each key.
+   */
+  readonly portKeys: readonly string[];
+  readonly portLists: readonly (readonly EndpointPort[])[];
+  readonly portKeyIndex: ReadonlyMap<string, number>;
   readonly podsOnMissingNodes: readonly string[];
   /** False when no two pods share a name; true when some may. */
   readonly duplicateNames: boolean;
@@ -437,43 +439,59 @@ const CLAIM_WINDOW = 4;
  * checked after a lookup by name.
  */
 class DesiredGroup {
-  readonly endpoints: Endpoint[] = [];
+  readonly #endpoints: Endpoint[];
   /** The pod of each endpoint (its name is read only when needed). */
-  readonly #pods: PodInfo[] = [];
-  readonly #taken: boolean[] = [];
+  readonly #pods: PodInfo[];
+  readonly #taken: boolean[];
   #cursor = 0;
   /** Where the next claim most likely lands: just after the previous one. */
   #hint = 0;
-  remaining = 0;
+  remaining: number;
 
+  /**
+   * An empty group to {@link add} to, or, given `endpoints` and their `pods` (in name order,
+   * with unique names), a complete group that shares those arrays and never adds to them.
+   */
   constructor(
     readonly ports: readonly EndpointPort[],
     /** Whether two pods may share a name (only then are names compared when adding). */
     readonly duplicateNames: boolean,
     /** Every endpoint has a `targetRef.name` (else identity alone may not claim it). */
     readonly allNamed: boolean,
-  ) {}
+    endpoints?: readonly Endpoint[],
+    pods?: readonly PodInfo[],
+  ) {
+    this.#endpoints = (endpoints ?? []) as Endpoint[];
+    this.#pods = (pods ?? []) as PodInfo[];
+    this.#taken = new Array<boolean>(this.#endpoints.length).fill(false);
+    this.remaining = this.#endpoints.length;
+  }
 
-  /** Adds the endpoint of `pod`; pods come in name order. */
+  /** The endpoint at index `at`. */
+  endpoint(at: number): Endpoint {
+    return this.#endpoints[at] as Endpoint;
+  }
+
+  /** Adds the endpoint of `pod`; pods come in name order. Not for a complete group. */
   add(endpoint: Endpoint, pod: PodInfo): void {
-    const last = this.endpoints.length - 1;
+    const last = this.#endpoints.length - 1;
     if (this.duplicateNames && last >= 0 && (this.#pods[last] as PodInfo).name === pod.name) {
-      this.endpoints[last] = endpoint;
+      this.#endpoints[last] = endpoint;
       this.#pods[last] = pod;
       return;
     }
     this.#pods.push(pod);
-    this.endpoints.push(endpoint);
+    this.#endpoints.push(endpoint);
     this.#taken.push(false);
     this.remaining++;
   }
 
   /**
    * Claims the wanted version of `existing` (same pod, same identity) so no other slice gets
-   * it: returns its index in {@link endpoints}, or -1 if it is not wanted.
+   * it: returns its index (see {@link endpoint}), or -1 if it is not wanted.
    */
   claim(existing: Endpoint): number {
-    const endpoints = this.endpoints;
+    const endpoints = this.#endpoints;
     if (this.allNamed) {
       // An unchanged pod's endpoint is the very object, usually right after the last claim.
       const end = Math.min(endpoints.length, this.#hint + CLAIM_WINDOW);
@@ -661,7 +679,7 @@ class ServiceInfo {
       let resolved = cacheable ? this.#portsByContainers.get(containers) : undefined;
       if (resolved === undefined) {
         const list = podEndpointPorts(this.service, facts.pod);
-        resolved = { ports: list, key: portListKey(list) };
+        resolved = { ports: list, key: cachedPortListKey(list) };
         if (cacheable) this.#portsByContainers.set(containers, resolved);
       }
       ports = resolved.ports;
@@ -806,7 +824,9 @@ class ServiceInfo {
   #collect(snapshot: PodSnapshot): Candidates {
     const list: PodInfo[] = [];
     const listIndex = new Array<number>(snapshot.sorted.length);
-    const portsByKey = new Map<string, readonly EndpointPort[]>();
+    const portKeys: string[] = [];
+    const portLists: (readonly EndpointPort[])[] = [];
+    const portKeyIndex = new Map<string, number>();
     const podsOnMissingNodes: string[] = [];
     let allNamed = true;
     for (let k = 0; k < snapshot.sorted.length; k++) {
@@ -817,7 +837,11 @@ class ServiceInfo {
       // The group exists even if this pod is then dropped (missing node, no address of a
       // family): upstream registers the port list first, which keeps that group's empty
       // slices alive.
-      if (!portsByKey.has(pod.portsKey)) portsByKey.set(pod.portsKey, ports);
+      if (!portKeyIndex.has(pod.portsKey)) {
+        portKeyIndex.set(pod.portsKey, portKeys.length);
+        portKeys.push(pod.portsKey);
+        portLists.push(ports);
+      }
       if (pod.onMissingNode) {
         podsOnMissingNodes.push(pod.name);
         continue;
@@ -829,7 +853,9 @@ class ServiceInfo {
     return {
       list,
       listIndex,
-      portsByKey,
+      portKeys,
+      portLists,
+      portKeyIndex,
       podsOnMissingNodes,
       duplicateNames: snapshot.duplicateNames,
       allNamed,
@@ -968,43 +994,35 @@ function reconcileAddressType(
   const updates: WorkingSlice[] = [];
   let deletes: EndpointSlice[] = [];
 
-  const existingByKey = new Map<string, EndpointSlice[]>();
+  // The existing slices by port list: those of the candidates' port lists by position, the
+  // others (to be deleted) by key in order of appearance.
+  const keys = candidates.portKeys;
+  const existingByGroup = new Array<EndpointSlice[] | undefined>(keys.length);
+  let orphans: Map<string, EndpointSlice[]> | undefined;
   for (const slice of existing) {
     if (!info.ownedBy(slice)) {
       deletes.push(slice);
       continue;
     }
     const key = cachedPortListKey(slice.ports);
-    const group = existingByKey.get(key);
-    if (group === undefined) existingByKey.set(key, [slice]);
+    const at = keys.length === 1 ? (keys[0] === key ? 0 : -1) : (candidates.portKeyIndex.get(key) ?? -1);
+    if (at >= 0) {
+      (existingByGroup[at] ??= []).push(slice);
+      continue;
+    }
+    orphans ??= new Map();
+    const group = orphans.get(key);
+    if (group === undefined) orphans.set(key, [slice]);
     else group.push(slice);
   }
 
-  const groups = new Map<string, DesiredGroup>();
-  for (const [key, ports] of candidates.portsByKey) {
-    groups.set(key, new DesiredGroup(ports, candidates.duplicateNames, candidates.allNamed));
+  const groups = desiredGroups(info, candidates, addressType);
+  for (let at = 0; at < groups.length; at++) {
+    const group = groups[at] as DesiredGroup;
+    reconcileByPortList(context, addressType, existingByGroup[at] ?? [], group, creates, updates, deletes);
   }
-  // With a single port list (the usual case) every candidate goes to the one group.
-  const only = groups.size === 1 ? (groups.values().next().value as DesiredGroup) : undefined;
-  const list = candidates.list;
-  const endpoints = info.endpoints(candidates, addressType);
-  for (let c = 0; c < list.length; c++) {
-    const endpoint = endpoints[c];
-    if (endpoint === null || endpoint === undefined) continue;
-    const candidate = list[c] as PodInfo;
-    if (only !== undefined) only.add(endpoint, candidate);
-    else groups.get(candidate.portsKey)?.add(endpoint, candidate);
-  }
-
-  for (const [key, group] of groups) {
-    const result = reconcileByPortList(context, addressType, existingByKey.get(key) ?? [], group);
-    for (const slice of result.creates) creates.push(slice);
-    for (const slice of result.updates) updates.push(slice);
-    for (const slice of result.deletes) deletes.push(slice);
-  }
-  for (const [key, slices] of existingByKey) {
-    if (!groups.has(key)) for (const slice of slices) deletes.push(slice);
-  }
+  if (orphans !== undefined)
+    for (const slices of orphans.values()) for (const slice of slices) deletes.push(slice);
 
   if (existing.length === deletes.length && creates.length === 0) {
     // Zero endpoints: keep one port-less, endpoint-less slice so consumers can tell "no
@@ -1032,19 +1050,53 @@ function reconcileAddressType(
   return { creates, updates, deletes };
 }
 
+/** The wanted endpoints of `addressType`, one group per port list (in the candidates' order). */
+function desiredGroups(
+  info: ServiceInfo,
+  candidates: Candidates,
+  addressType: IpAddressType,
+): DesiredGroup[] {
+  const { list, portLists, duplicateNames, allNamed } = candidates;
+  const endpoints = info.endpoints(candidates, addressType);
+  if (portLists.length === 1 && !duplicateNames && !endpoints.includes(null)) {
+    // The usual case: every candidate, each with an address, in one port list.
+    return [
+      new DesiredGroup(
+        portLists[0] as readonly EndpointPort[],
+        false,
+        allNamed,
+        endpoints as Endpoint[],
+        list,
+      ),
+    ];
+  }
+  const groups = portLists.map((ports) => new DesiredGroup(ports, duplicateNames, allNamed));
+  for (let c = 0; c < list.length; c++) {
+    const endpoint = endpoints[c];
+    if (endpoint === null || endpoint === undefined) continue;
+    const candidate = list[c] as PodInfo;
+    const at = groups.length === 1 ? 0 : candidates.portKeyIndex.get(candidate.portsKey);
+    if (at !== undefined) groups[at]?.add(endpoint, candidate);
+  }
+  return groups;
+}
+
 /** Upstream `reconcileByPortMapping`: the slices of one port list. */
 function reconcileByPortList(
   context: ServiceContext,
   addressType: IpAddressType,
   existing: readonly EndpointSlice[],
   group: DesiredGroup,
-): TypeResult {
+  creates: WorkingSlice[],
+  updates: WorkingSlice[],
+  deletes: EndpointSlice[],
+): void {
   const max = context.max;
   const info = context.info;
   const unchanged: EndpointSlice[] = [];
   const unchangedIndices: number[][] = [];
-  const updates: WorkingSlice[] = [];
-  const deletes: EndpointSlice[] = [];
+  // This port list's updates are those from here on.
+  const firstUpdate = updates.length;
 
   // 1. Keep what is still wanted (in its fresh version); note which slices change.
   for (const slice of existing) {
@@ -1054,7 +1106,7 @@ function reconcileByPortList(
     for (const endpoint of slice.endpoints) {
       const at = group.claim(endpoint);
       if (at < 0) continue;
-      const wanted = group.endpoints[at] as Endpoint;
+      const wanted = group.endpoint(at);
       kept.push(wanted);
       indices.push(at);
       if (wanted !== endpoint && !endpointsEqualBeyondIdentity(wanted, endpoint)) endpointChanged = true;
@@ -1071,15 +1123,14 @@ function reconcileByPortList(
   }
 
   // 2. Fill the slices that are being written anyway, fullest first.
-  if (group.remaining > 0 && updates.length > 0) {
-    const byFullness = [...updates].sort(
-      (a, b) => b.endpoints.length - a.endpoints.length || compareSliceNames(a.original, b.original),
-    );
+  if (group.remaining > 0 && updates.length > firstUpdate) {
+    const byFullness = updates
+      .slice(firstUpdate)
+      .sort((a, b) => b.endpoints.length - a.endpoints.length || compareSliceNames(a.original, b.original));
     for (const slice of byFullness) fill(slice, group, max);
   }
 
   // 3. The rest: into the unchanged slice closest to full, or into new slices.
-  const creates: WorkingSlice[] = [];
   while (group.remaining > 0) {
     let target: WorkingSlice | undefined;
     if (group.remaining < max && unchanged.length > 0) {
@@ -1099,7 +1150,6 @@ function reconcileByPortList(
     }
     fill(target, group, max);
   }
-  return { creates, updates, deletes };
 }
 
 function editSlice(
@@ -1115,7 +1165,7 @@ function editSlice(
 function fill(slice: WorkingSlice, group: DesiredGroup, max: number): void {
   while (group.remaining > 0 && slice.endpoints.length < max) {
     const at = group.takeNext();
-    slice.endpoints.push(group.endpoints[at] as Endpoint);
+    slice.endpoints.push(group.endpoint(at));
     slice.indices.push(at);
   }
 }

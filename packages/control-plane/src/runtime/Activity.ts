@@ -47,36 +47,64 @@ export class Activity {
 }
 
 /**
- * An rxjs operator for a controller's work queue: each key is emitted once after `delay()`,
- * and a key already waiting is not queued again (like client-go's workqueue de-duplication).
+ * An rxjs operator for a controller's work queue, as client-go's: keys wait in FIFO order, a key
+ * already waiting is not queued twice, and `workers` keys are processed at a time, each taking
+ * `syncTime()` of virtual time (informer latency, the sync and its API calls). A key is emitted
+ * when its sync completes; one re-added while it is being processed waits for the next round.
+ * A busy controller therefore coalesces bursts of changes, as real ones do at scale.
  */
-export function workQueue(delay: () => Duration, scheduler: SchedulerLike, activity: Activity) {
+export function workQueue(
+  syncTime: () => Duration,
+  scheduler: SchedulerLike,
+  activity: Activity,
+  workers = 1,
+) {
   return (source: Observable<string>): Observable<string> =>
     new Observable<string>((subscriber) => {
-      const waiting = new Map<string, { unsubscribe(): void }>();
+      const waiting = new Set<string>();
+      let queue: string[] = [];
+      let head = 0;
+      let busy = 0;
+      const inFlight = new Set<{ unsubscribe(): void }>();
+      const pump = (): void => {
+        while (busy < workers && head < queue.length) {
+          const key = queue[head++] as string;
+          if (head > 1024 && head * 2 > queue.length) {
+            queue = queue.slice(head);
+            head = 0;
+          }
+          waiting.delete(key);
+          busy++;
+          const action = scheduler.schedule(() => {
+            inFlight.delete(action);
+            busy--;
+            activity.end();
+            subscriber.next(key);
+            pump();
+          }, syncTime());
+          inFlight.add(action);
+        }
+      };
       const subscription = source.subscribe({
         next: (key) => {
           if (waiting.has(key)) return;
+          waiting.add(key);
+          queue.push(key);
           activity.begin();
-          waiting.set(
-            key,
-            scheduler.schedule(() => {
-              waiting.delete(key);
-              activity.end();
-              subscriber.next(key);
-            }, delay()),
-          );
+          pump();
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => subscriber.complete(),
       });
       return () => {
         subscription.unsubscribe();
-        for (const action of waiting.values()) {
+        for (const action of inFlight) {
           action.unsubscribe();
           activity.end();
         }
-        waiting.clear();
+        for (let i = head; i < queue.length; i++) activity.end();
+        inFlight.clear();
+        queue = [];
       };
     });
 }

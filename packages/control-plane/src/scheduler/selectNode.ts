@@ -81,11 +81,18 @@ export function selectNode(
   const peerCounts: number[] = [];
   let reasons: Map<string, number> | undefined;
   let processed = 0;
+  const plainPod = selector.length === 0;
   for (let i = 0; i < total && feasible.length < wanted; i++) {
     const node = nodes[(startIndex + i) % total] as SchedulingNode;
     processed++;
     const podCount = counts.podCounts[node.slot] as number;
-    const reason = filterReason(spec, node, selector, tolerations, toleratesUnschedulable, podCount);
+    // Fast path for the common case: an untainted, schedulable node with a pod network.
+    const reason =
+      plainPod && node.taints.length === 0 && !node.unschedulable && node.hasPodCIDR
+        ? podCount >= node.maxPods
+          ? 'Too many pods'
+          : undefined
+        : filterReason(spec, node, selector, tolerations, toleratesUnschedulable, podCount);
     if (reason === undefined) {
       feasible.push(node);
       podCounts.push(podCount);
