@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { isUserError, parseDuration, readLogFile, digestLog, formatDuration, UserError } from '@knsim/core';
 import { registerClusterCommands } from './clusterCommands.js';
+import { registerConnectCommand } from './connectCommand.js';
+import { registerDnsCommand } from './dnsCommand.js';
 import { formatDemo, runDemo } from './demo.js';
 import type { CliIo } from './io.js';
 import { VERSION } from './version.js';
@@ -84,6 +86,8 @@ export function buildProgram(io: CliIo): Command {
     });
 
   registerClusterCommands(program, io);
+  registerConnectCommand(program, io);
+  registerDnsCommand(program, io);
   return program;
 }
 

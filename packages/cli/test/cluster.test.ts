@@ -107,14 +107,17 @@ describe('knsim cluster', () => {
     const snapshot = JSON.parse(json.out) as {
       converged: boolean;
       nodes: { name: string }[];
-      pods: { ready: boolean; ip: string }[];
+      pods: { ready: boolean; ip: string; namespace: string; name: string }[];
       services: { name: string; clusterIP: string }[];
       endpointSlices: { service: string; endpoints: unknown[] }[];
       digest: string;
     };
     expect(snapshot.converged).toBe(true);
     expect(snapshot.nodes.map((n) => n.name)).toEqual(['a', 'b', 'c']);
-    expect(snapshot.pods.filter((p) => p.ready)).toHaveLength(2);
+    expect(snapshot.pods.filter((p) => p.ready && p.namespace === 'default')).toHaveLength(2);
+    expect(
+      snapshot.pods.filter((p) => p.namespace === 'kube-system' && p.name.startsWith('coredns-')),
+    ).toHaveLength(2);
     expect(snapshot.services.find((s) => s.name === 'kubernetes')?.clusterIP).toBe('10.0.0.1');
     expect(snapshot.endpointSlices.find((s) => s.service === 'web')?.endpoints).toHaveLength(2);
     expect(snapshot.digest).toMatch(/^sha256:[0-9a-f]{64}$/);

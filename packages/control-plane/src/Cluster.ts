@@ -25,7 +25,7 @@ import { nodeIpamController, nodeLifecycleController, occupyPodCidr } from './co
 import { patchedObject } from './controllers/patchObject.js';
 import { schedulerController } from './controllers/schedulerController.js';
 import { workloadControllers } from './controllers/workloadControllers.js';
-import { firstServiceIp } from './services/allocators.js';
+import { dnsServiceIp, firstServiceIp } from './services/allocators.js';
 import type { ClusterEvent } from './state/ClusterEvent.js';
 import { initialClusterState, objectKey, type ClusterState } from './state/ClusterState.js';
 import { evolveCluster } from './state/evolveCluster.js';
@@ -416,6 +416,62 @@ export class Cluster {
         },
       ],
       ports: [{ name: 'https', port: 6443, protocol: 'TCP' }],
+    });
+    if (config.dns.enabled) this.#bootstrapDns();
+  }
+
+  /** CoreDNS as kubeadm installs it: a Deployment behind the kube-dns Service at the tenth address. */
+  #bootstrapDns(): void {
+    const labels = { 'k8s-app': 'kube-dns' };
+    this.apply({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: 'kube-dns',
+        namespace: 'kube-system',
+        labels: { ...labels, 'kubernetes.io/name': 'CoreDNS' },
+      },
+      spec: {
+        type: 'ClusterIP',
+        clusterIP: dnsServiceIp(this.config.serviceCIDR),
+        selector: labels,
+        ports: [
+          { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
+          { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
+          { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 },
+        ],
+      },
+    });
+    this.apply({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'coredns', namespace: 'kube-system', labels },
+      spec: {
+        replicas: this.config.dns.replicas,
+        selector: { matchLabels: labels },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: '25%' } },
+        template: {
+          metadata: { labels },
+          spec: {
+            containers: [
+              {
+                name: 'coredns',
+                image: 'registry.k8s.io/coredns/coredns:v1.11.3',
+                ports: [
+                  { name: 'dns', containerPort: 53, protocol: 'UDP' },
+                  { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
+                  { name: 'metrics', containerPort: 9153, protocol: 'TCP' },
+                ],
+                readinessProbe: { httpGet: { path: '/ready', port: 8181 }, periodSeconds: 10 },
+              },
+            ],
+            tolerations: [
+              { key: 'CriticalAddonsOnly', operator: 'Exists' },
+              { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' },
+            ],
+          },
+        },
+      },
     });
   }
 

@@ -26,11 +26,20 @@ export {
   type ClusterConfig,
   type ClusterConfigSpec,
   type ConfigIssue,
+  type DnsConfig,
+  type DnsConfigSpec,
   type NodeConfig,
   type NodeConfigSpec,
   type Timings,
   type TimingsSpec,
 } from './config/ClusterConfig.js';
+export {
+  resolveProxyConfig,
+  type DetectLocalMode,
+  type ProxyConfig,
+  type ProxyConfigSpec,
+  type ProxyMode,
+} from './config/ProxyConfig.js';
 export type {
   ClusterEvent,
   ClusterEventOf,

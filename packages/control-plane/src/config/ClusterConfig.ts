@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolveProxyConfig, type ProxyConfig, type ProxyConfigSpec } from './ProxyConfig.js';
 import { parseDocument } from 'yaml';
 import {
   describeBadCidr,
@@ -52,6 +53,49 @@ export interface ClusterConfigSpec {
   readonly loadBalancerIPPool?: string;
   readonly maxPodsPerNode?: number;
   readonly timings?: TimingsSpec;
+  /** kube-proxy, with KubeProxyConfiguration's field names. */
+  readonly proxy?: ProxyConfigSpec;
+  /** Cluster DNS (CoreDNS behind the kube-dns Service). */
+  readonly dns?: DnsConfigSpec;
+}
+
+/** Cluster DNS settings: CoreDNS's kubernetes plugin and the upstream it forwards to. */
+export interface DnsConfigSpec {
+  /** Run CoreDNS and the kube-dns Service (as kubeadm does). Default true. */
+  readonly enabled?: boolean;
+  /** CoreDNS replicas. Default 2. */
+  readonly replicas?: number;
+  /** TTL of cluster records, seconds. Default 30 (kubeadm's Corefile; CoreDNS's own default is 5). */
+  readonly ttl?: number;
+  /** `pods insecure|verified|disabled`. Default insecure (kubeadm's Corefile). */
+  readonly pods?: 'insecure' | 'verified' | 'disabled';
+  /** Names outside the cluster: what the upstream resolver answers. */
+  readonly upstream?: {
+    readonly records?: readonly {
+      readonly name: string;
+      readonly type: string;
+      readonly data: string;
+      readonly ttl?: number;
+    }[];
+    /** Names the upstream answers SERVFAIL for. */
+    readonly servfail?: readonly string[];
+  };
+}
+
+export interface DnsConfig {
+  readonly enabled: boolean;
+  readonly replicas: number;
+  readonly ttl: number;
+  readonly pods: 'insecure' | 'verified' | 'disabled';
+  readonly upstream: {
+    readonly records: readonly {
+      readonly name: string;
+      readonly type: string;
+      readonly data: string;
+      readonly ttl?: number;
+    }[];
+    readonly servfail: readonly string[];
+  };
 }
 
 /** Delays of the control plane and kubelets, each a duration or a distribution. */
@@ -118,6 +162,8 @@ export interface ClusterConfig {
   readonly loadBalancerIPPool: string;
   readonly maxPodsPerNode: number;
   readonly timings: Timings;
+  readonly proxy: ProxyConfig;
+  readonly dns: DnsConfig;
 }
 
 export const CLUSTER_CONFIG_API_VERSION = 'knsim.dev/v1alpha1';
@@ -187,6 +233,8 @@ const TOP_LEVEL_FIELDS = new Set([
   'loadBalancerIPPool',
   'maxPodsPerNode',
   'timings',
+  'proxy',
+  'dns',
 ]);
 const NODE_FIELDS = new Set(['name', 'zone', 'labels', 'taints', 'maxPods', 'address']);
 const DISTRIBUTION_TIMINGS = [
@@ -277,6 +325,8 @@ export function resolveClusterConfig(spec: ClusterConfigSpec = {}, source?: stri
     problem,
   );
   const timings = resolveTimings(spec.timings, problem);
+  const proxy = resolveProxyConfig(spec.proxy, problem);
+  const dns = resolveDnsConfig(spec.dns, problem);
 
   if (issues.length > 0) throw new ClusterConfigError(issues, source);
   return {
@@ -291,6 +341,8 @@ export function resolveClusterConfig(spec: ClusterConfigSpec = {}, source?: stri
     loadBalancerIPPool: (loadBalancerIPPool as Ipv4Cidr).toString(),
     maxPodsPerNode,
     timings: timings as Timings,
+    proxy,
+    dns,
   };
 }
 
@@ -454,4 +506,39 @@ function resolveTimings(
     problem('timings.nodeEvictionRate', 'expected a positive number of nodes per second');
   out['nodeEvictionRate'] = rate;
   return out as unknown as Timings;
+}
+
+const DNS_FIELDS = new Set(['enabled', 'replicas', 'ttl', 'pods', 'upstream']);
+
+function resolveDnsConfig(
+  spec: DnsConfigSpec | undefined,
+  problem: (path: string, reason: string) => void,
+): DnsConfig {
+  const given = (spec ?? {}) as DnsConfigSpec & Record<string, unknown>;
+  for (const key of Object.keys(given))
+    if (!DNS_FIELDS.has(key)) problem(`dns.${key}`, `unknown field (known: ${[...DNS_FIELDS].join(', ')})`);
+  const replicas = given.replicas ?? 2;
+  if (!Number.isInteger(replicas) || replicas < 0) problem('dns.replicas', 'expected a non-negative integer');
+  const ttl = given.ttl ?? 30;
+  if (!Number.isInteger(ttl) || ttl < 0 || ttl > 3600)
+    problem('dns.ttl', 'expected whole seconds from 0 to 3600');
+  const pods = given.pods ?? 'insecure';
+  if (!['insecure', 'verified', 'disabled'].includes(pods))
+    problem('dns.pods', 'expected insecure, verified or disabled');
+  const records = given.upstream?.records ?? [];
+  records.forEach((record, i) => {
+    if (typeof record.name !== 'string' || record.name === '')
+      problem(`dns.upstream.records[${i}].name`, 'required');
+    if (!['A', 'AAAA', 'CNAME', 'TXT', 'SRV', 'PTR', 'MX', 'NS'].includes(record.type))
+      problem(`dns.upstream.records[${i}].type`, `unsupported record type ${JSON.stringify(record.type)}`);
+    if (typeof record.data !== 'string' || record.data === '')
+      problem(`dns.upstream.records[${i}].data`, 'required');
+  });
+  return {
+    enabled: given.enabled ?? true,
+    replicas,
+    ttl,
+    pods,
+    upstream: { records: [...records], servfail: [...(given.upstream?.servfail ?? [])] },
+  };
 }

@@ -395,22 +395,25 @@ interface PodSnapshot {
   /** The pods as passed (a copy), and their infos in that order. */
   readonly facts: PodEndpointFacts[];
   readonly infos: PodInfo[];
-  /** The pods in name order (a stable sort); a new array whenever it changes. */
-  sorted: readonly PodInfo[];
+  /** The pods in name order (a stable sort). */
+  readonly sorted: PodInfo[];
   /** The position in {@link sorted} of each pod, by input index. */
-  readonly rank: readonly number[];
+  readonly rank: number[];
   /** False when no two pods share a name; true when some may. */
   duplicateNames: boolean;
   /** What {@link sorted} yields, once asked for; a new object whenever it changes. */
   candidates: Candidates | undefined;
 }
 
-/** The pods that become endpoints, and what else the reconcile needs to know of the pods. */
+/**
+ * The pods that become endpoints, and what else the reconcile needs to know of the pods. Part
+ * of a {@link PodSnapshot}, and patched in place with it.
+ */
 interface Candidates {
   /** The pods that become endpoints, in name order. */
-  readonly list: readonly PodInfo[];
+  readonly list: PodInfo[];
   /** The position in {@link list} of each pod by its position in name order, or -1. */
-  readonly listIndex: readonly number[];
+  readonly listIndex: number[];
   /**
    * The keys ({@link portListKey}) of the port lists in the order their first pod appears
    * (pod-name order), that first pod's port list for each, and the position of each key.
@@ -418,15 +421,22 @@ interface Candidates {
   readonly portKeys: readonly string[];
   readonly portLists: readonly (readonly EndpointPort[])[];
   readonly portKeyIndex: ReadonlyMap<string, number>;
+  /** How many pods qualify (in the list or on a missing node). */
+  qualifying: number;
+  /** True when every qualifying pod has the port list object `portLists[0]`. */
+  readonly uniformPorts: boolean;
   readonly podsOnMissingNodes: readonly string[];
   /** False when no two pods share a name; true when some may. */
-  readonly duplicateNames: boolean;
+  duplicateNames: boolean;
   /** True when every pod in {@link list} has a name; false when some may not. */
-  readonly allNamed: boolean;
+  allNamed: boolean;
   /** The endpoint of each pod in {@link list} per address type (null: no such address), once asked for. */
-  ipv4: readonly (Endpoint | null)[] | undefined;
-  ipv6: readonly (Endpoint | null)[] | undefined;
+  ipv4: (Endpoint | null)[] | undefined;
+  ipv6: (Endpoint | null)[] | undefined;
 }
+
+/** At most this many pods appended since the previous call are inserted into its order. */
+const MAX_APPENDS = 8;
 
 /** How far past the expected position a claim looks for the identical endpoint object. */
 const CLAIM_WINDOW = 4;
@@ -712,13 +722,12 @@ class ServiceInfo {
   /**
    * The pods that become endpoints, in name order (then uid; a stable sort). Pods at the same
    * position as in the previous call, as the same object, are taken from it without being
-   * looked at; when only some were replaced, the previous results are patched.
+   * looked at; when some were replaced, one removed or some appended (a caller keeping pods in
+   * a `Set` or `Map` does just that), the previous results are patched.
    */
   candidates(pods: readonly PodEndpointFacts[]): Candidates {
     const last = this.#snapshot;
-    if (last !== undefined && last.facts.length === pods.length && this.#patch(last, pods)) {
-      return (last.candidates ??= this.#collect(last));
-    }
+    if (last !== undefined && this.#patch(last, pods)) return (last.candidates ??= this.#collect(last));
     const previous = last?.facts ?? [];
     const infos = new Array<PodInfo>(pods.length);
     let known: Map<PodEndpointFacts, PodInfo> | undefined;
@@ -742,50 +751,172 @@ class ServiceInfo {
   }
 
   /**
-   * Brings the snapshot up to date with `pods` (as long) if the replaced pods keep the order,
-   * returning whether it did; the snapshot is left as it was otherwise.
+   * Brings the snapshot up to date with `pods` and returns true if they are the previous pods
+   * with some replaced in place (keeping the order), one removed, or some appended; returns
+   * false, leaving the snapshot as it was, otherwise.
    */
   #patch(last: PodSnapshot, pods: readonly PodEndpointFacts[]): boolean {
     const previous = last.facts;
+    const kept = previous.length;
+    if (pods.length === kept - 1) return this.#patchRemoval(last, pods);
+    // (Each append costs O(pods); many are better sorted afresh.)
+    if (pods.length < kept || pods.length - kept > MAX_APPENDS) return false;
     let changed: number[] | undefined;
-    for (let i = 0; i < pods.length; i++) if (pods[i] !== previous[i]) (changed ??= []).push(i);
-    if (changed === undefined) return true;
-    const sorted = last.sorted.slice();
-    const infos: PodInfo[] = [];
-    for (const i of changed) {
-      const info = this.pod(pods[i] as PodEndpointFacts);
-      infos.push(info);
-      sorted[last.rank[i] as number] = info;
-    }
-    for (let c = 0; c < changed.length; c++) {
-      const i = changed[c] as number;
-      const now = infos[c] as PodInfo;
-      // Same name and uid: same place (ties keep input order, and the index is the same).
-      if (comparePodInfos(last.infos[i] as PodInfo, now) === 0) continue;
-      // Otherwise it must sort strictly between its neighbours by name alone, which also keeps
-      // names unique around it. (Unchanged neighbours stay in order with each other.)
-      const k = last.rank[i] as number;
-      const before = sorted[k - 1];
-      const after = sorted[k + 1];
-      if (before !== undefined && compareStrings(before.name, now.name) >= 0) return false;
-      if (after !== undefined && compareStrings(now.name, after.name) >= 0) return false;
-    }
-    const candidates = last.candidates && this.#patchCandidates(last, changed, infos);
+    for (let i = 0; i < kept; i++) if (pods[i] !== previous[i]) (changed ??= []).push(i);
+    if (changed !== undefined && !this.#patchReplaced(last, pods, changed)) return false;
+    for (let i = kept; i < pods.length; i++) this.#append(last, pods[i] as PodEndpointFacts);
+    return true;
+  }
+
+  /** {@link #patch} for the pods at input indices `changed`, replaced by those of `pods`. */
+  #patchReplaced(last: PodSnapshot, pods: readonly PodEndpointFacts[], changed: readonly number[]): boolean {
+    const previous = last.facts;
+    const infos = changed.map((i) => this.pod(pods[i] as PodEndpointFacts));
+    if (!this.#staysInOrder(last, changed, infos)) return false;
+    // The arrays are patched in place: nothing outside this class keeps them past a call (see
+    // `Candidates`), and within a call they are done with before `newSliceName` can run.
+    const sorted = last.sorted;
+    for (let c = 0; c < changed.length; c++)
+      sorted[last.rank[changed[c] as number] as number] = infos[c] as PodInfo;
+    last.candidates = last.candidates && this.#patchCandidates(last, changed, infos);
     for (let c = 0; c < changed.length; c++) {
       const i = changed[c] as number;
       previous[i] = pods[i] as PodEndpointFacts;
       last.infos[i] = infos[c] as PodInfo;
     }
     // (Replacing pods may only remove shared names: duplicateNames stays conservative.)
-    last.sorted = sorted;
-    last.candidates = candidates;
+    return true;
+  }
+
+  /** {@link #patch} for a pod appended to the input: it goes after every pod sorting before or equal. */
+  #append(last: PodSnapshot, facts: PodEndpointFacts): void {
+    const pod = this.pod(facts);
+    const sorted = last.sorted;
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (comparePodInfos(sorted[mid] as PodInfo, pod) <= 0) low = mid + 1;
+      else high = mid;
+    }
+    const k = low;
+    if (sorted[k - 1]?.name === pod.name || sorted[k]?.name === pod.name) {
+      last.duplicateNames = true;
+      if (last.candidates !== undefined) last.candidates.duplicateNames = true;
+    }
+    last.candidates = last.candidates && this.#insertCandidate(last.candidates, k, pod);
+    sorted.splice(k, 0, pod);
+    const rank = last.rank;
+    for (let i = 0; i < rank.length; i++) if ((rank[i] as number) >= k) rank[i] = (rank[i] as number) + 1;
+    rank.push(k);
+    last.facts.push(facts);
+    last.infos.push(pod);
+  }
+
+  /**
+   * The candidates with `pod` inserted at position `k` in name order, if the port lists stay
+   * the same; else undefined.
+   */
+  #insertCandidate(candidates: Candidates, k: number, pod: PodInfo): Candidates | undefined {
+    const listIndex = candidates.listIndex;
+    if (pod.ports === undefined) {
+      listIndex.splice(k, 0, -1);
+      return candidates;
+    }
+    if (pod.onMissingNode || !candidates.uniformPorts || pod.ports !== candidates.portLists[0])
+      return undefined;
+    // Its place in the list: after the listed pods sorting before it.
+    let at = 0;
+    for (let j = k - 1; j >= 0; j--) {
+      const before = listIndex[j] as number;
+      if (before >= 0) {
+        at = before + 1;
+        break;
+      }
+    }
+    for (let j = 0; j < listIndex.length; j++)
+      if ((listIndex[j] as number) >= at) listIndex[j] = (listIndex[j] as number) + 1;
+    listIndex.splice(k, 0, at);
+    candidates.list.splice(at, 0, pod);
+    candidates.ipv4?.splice(at, 0, this.endpoint(pod, 'IPv4'));
+    candidates.ipv6?.splice(at, 0, this.endpoint(pod, 'IPv6'));
+    candidates.qualifying++;
+    if (!pod.named) candidates.allNamed = false;
+    return candidates;
+  }
+
+  /** {@link #patch} for one pod removed from the input (the others as they were). */
+  #patchRemoval(last: PodSnapshot, pods: readonly PodEndpointFacts[]): boolean {
+    const previous = last.facts;
+    let removed = 0;
+    while (removed < pods.length && pods[removed] === previous[removed]) removed++;
+    for (let i = removed; i < pods.length; i++) if (pods[i] !== previous[i + 1]) return false;
+    const pod = last.infos[removed] as PodInfo;
+    const rank = last.rank;
+    const k = rank[removed] as number;
+    last.candidates = last.candidates && this.#removeCandidate(last.candidates, k, pod);
+    // Removing a pod keeps the others in order (and may only remove shared names).
+    last.sorted.splice(k, 1);
+    rank.splice(removed, 1);
+    for (let i = 0; i < rank.length; i++) if ((rank[i] as number) > k) rank[i] = (rank[i] as number) - 1;
+    previous.splice(removed, 1);
+    last.infos.splice(removed, 1);
+    return true;
+  }
+
+  /**
+   * The candidates without `pod`, at position `k` in name order, if the port lists stay the
+   * same; else undefined.
+   */
+  #removeCandidate(candidates: Candidates, k: number, pod: PodInfo): Candidates | undefined {
+    const listIndex = candidates.listIndex;
+    if (pod.ports === undefined) {
+      listIndex.splice(k, 1);
+      return candidates;
+    }
+    // (A pod on a missing node is named in podsOnMissingNodes; the last qualifying pod or any
+    // of several port lists may take a port list with it.)
+    if (pod.onMissingNode || !candidates.uniformPorts || candidates.qualifying === 1) return undefined;
+    const at = listIndex[k] as number;
+    listIndex.splice(k, 1);
+    for (let j = 0; j < listIndex.length; j++)
+      if ((listIndex[j] as number) > at) listIndex[j] = (listIndex[j] as number) - 1;
+    candidates.list.splice(at, 1);
+    candidates.ipv4?.splice(at, 1);
+    candidates.ipv6?.splice(at, 1);
+    candidates.qualifying--;
+    return candidates;
+  }
+
+  /** Whether the pods at input indices `changed`, replaced by `now`, keep the snapshot's order. */
+  #staysInOrder(last: PodSnapshot, changed: readonly number[], now: readonly PodInfo[]): boolean {
+    const sorted = last.sorted;
+    // The pod in name order at position k once the replacements are made.
+    const at = (k: number): PodInfo | undefined => {
+      const c = changed.findIndex((i) => last.rank[i] === k);
+      return c < 0 ? sorted[k] : now[c];
+    };
+    for (let c = 0; c < changed.length; c++) {
+      const i = changed[c] as number;
+      const pod = now[c] as PodInfo;
+      // Same name and uid: same place (ties keep input order, and the index is the same).
+      if (comparePodInfos(last.infos[i] as PodInfo, pod) === 0) continue;
+      // Otherwise it must sort strictly between its neighbours by name alone, which also keeps
+      // names unique around it. (Unchanged neighbours stay in order with each other.)
+      const k = last.rank[i] as number;
+      const before = at(k - 1);
+      const after = at(k + 1);
+      if (before !== undefined && compareStrings(before.name, pod.name) >= 0) return false;
+      if (after !== undefined && compareStrings(pod.name, after.name) >= 0) return false;
+    }
     return true;
   }
 
   /**
    * The candidates with the pods at input indices `changed` replaced by `now` (in place in
-   * name order), if they take the same part (same port list object, in or out of the list, no
-   * missing node); else undefined.
+   * name order), if the port lists stay the same (no missing node involved, and the same port
+   * list object, or pods entering or leaving the only port list, which every qualifying pod
+   * shares); else undefined, to be collected afresh.
    */
   #patchCandidates(
     last: PodSnapshot,
@@ -793,30 +924,103 @@ class ServiceInfo {
     now: readonly PodInfo[],
   ): Candidates | undefined {
     const candidates = last.candidates as Candidates;
-    let list: PodInfo[] | undefined;
-    let ipv4: (Endpoint | null)[] | undefined;
-    let ipv6: (Endpoint | null)[] | undefined;
-    let allNamed = candidates.allNamed;
+    let qualifying = candidates.qualifying;
+    let sameList = true;
     for (let c = 0; c < changed.length; c++) {
-      const i = changed[c] as number;
-      const old = last.infos[i] as PodInfo;
+      const old = last.infos[changed[c] as number] as PodInfo;
       const pod = now[c] as PodInfo;
-      if (old.ports !== pod.ports || old.onMissingNode || pod.onMissingNode) return undefined;
-      const at = candidates.listIndex[last.rank[i] as number] as number;
-      if (at < 0) continue;
-      list ??= candidates.list.slice();
-      list[at] = pod;
-      if (candidates.ipv4 !== undefined) (ipv4 ??= candidates.ipv4.slice())[at] = this.endpoint(pod, 'IPv4');
-      if (candidates.ipv6 !== undefined) (ipv6 ??= candidates.ipv6.slice())[at] = this.endpoint(pod, 'IPv6');
-      allNamed &&= pod.named;
+      if (old.ports !== undefined && old.onMissingNode) return undefined;
+      if (pod.ports !== undefined && pod.onMissingNode) return undefined;
+      if (old.ports === pod.ports) continue;
+      // A pod enters or leaves the list (or changes port list).
+      const shared = candidates.uniformPorts ? candidates.portLists[0] : undefined;
+      if (shared === undefined || (pod.ports !== undefined && pod.ports !== shared)) return undefined;
+      qualifying += (pod.ports === undefined ? 0 : 1) - (old.ports === undefined ? 0 : 1);
+      sameList = false;
     }
-    if (list === undefined) return candidates;
+    // (The last qualifying pod leaving takes its port list with it.)
+    if (qualifying === 0 && candidates.qualifying > 0) return undefined;
+    return sameList
+      ? this.#replaceCandidates(last, changed, now)
+      : this.#recollectCandidates(last, changed, now, qualifying);
+  }
+
+  /** {@link #patchCandidates} when the replaced pods keep their place in the list (in place). */
+  #replaceCandidates(last: PodSnapshot, changed: readonly number[], now: readonly PodInfo[]): Candidates {
+    const candidates = last.candidates as Candidates;
+    const { list, ipv4, ipv6 } = candidates;
+    for (let c = 0; c < changed.length; c++) {
+      const at = candidates.listIndex[last.rank[changed[c] as number] as number] as number;
+      if (at < 0) continue;
+      const pod = now[c] as PodInfo;
+      list[at] = pod;
+      if (ipv4 !== undefined) ipv4[at] = this.endpoint(pod, 'IPv4');
+      if (ipv6 !== undefined) ipv6[at] = this.endpoint(pod, 'IPv6');
+      if (!pod.named) candidates.allNamed = false;
+    }
+    return candidates;
+  }
+
+  /**
+   * {@link #patchCandidates} when pods enter or leave the list: the list is rebuilt from the
+   * previous one and the replaced pods, without looking at the others.
+   */
+  #recollectCandidates(
+    last: PodSnapshot,
+    changed: readonly number[],
+    now: readonly PodInfo[],
+    qualifying: number,
+  ): Candidates {
+    const candidates = last.candidates as Candidates;
+    const count = last.sorted.length;
+    // The replaced pods by their position in name order, in that order.
+    const ranks = changed.map((i) => last.rank[i] as number);
+    const order = ranks.map((_, c) => c).sort((a, b) => (ranks[a] as number) - (ranks[b] as number));
+    const list: PodInfo[] = [];
+    const listIndex = new Array<number>(count);
+    const ipv4: (Endpoint | null)[] | undefined = candidates.ipv4 === undefined ? undefined : [];
+    const ipv6: (Endpoint | null)[] | undefined = candidates.ipv6 === undefined ? undefined : [];
+    let allNamed = candidates.allNamed;
+    let next = 0;
+    for (let k = 0; k < count; k++) {
+      const c = order[next];
+      if (c !== undefined && ranks[c] === k) {
+        next++;
+        const pod = now[c] as PodInfo;
+        if (pod.ports === undefined) {
+          listIndex[k] = -1;
+          continue;
+        }
+        listIndex[k] = list.length;
+        list.push(pod);
+        ipv4?.push(this.endpoint(pod, 'IPv4'));
+        ipv6?.push(this.endpoint(pod, 'IPv6'));
+        allNamed &&= pod.named;
+        continue;
+      }
+      const at = candidates.listIndex[k] as number;
+      if (at < 0) {
+        listIndex[k] = -1;
+        continue;
+      }
+      listIndex[k] = list.length;
+      list.push(candidates.list[at] as PodInfo);
+      ipv4?.push((candidates.ipv4 as readonly (Endpoint | null)[])[at] as Endpoint | null);
+      ipv6?.push((candidates.ipv6 as readonly (Endpoint | null)[])[at] as Endpoint | null);
+    }
     return {
-      ...candidates,
       list,
+      listIndex,
+      portKeys: candidates.portKeys,
+      portLists: candidates.portLists,
+      portKeyIndex: candidates.portKeyIndex,
+      qualifying,
+      uniformPorts: candidates.uniformPorts,
+      podsOnMissingNodes: candidates.podsOnMissingNodes,
+      duplicateNames: candidates.duplicateNames,
       allNamed,
-      ipv4: ipv4 ?? candidates.ipv4,
-      ipv6: ipv6 ?? candidates.ipv6,
+      ipv4,
+      ipv6,
     };
   }
 
@@ -829,11 +1033,15 @@ class ServiceInfo {
     const portKeyIndex = new Map<string, number>();
     const podsOnMissingNodes: string[] = [];
     let allNamed = true;
+    let qualifying = 0;
+    let uniformPorts = true;
     for (let k = 0; k < snapshot.sorted.length; k++) {
       const pod = snapshot.sorted[k] as PodInfo;
       listIndex[k] = -1;
       const ports = pod.ports;
       if (ports === undefined) continue;
+      qualifying++;
+      if (ports !== portLists[0] && portLists.length > 0) uniformPorts = false;
       // The group exists even if this pod is then dropped (missing node, no address of a
       // family): upstream registers the port list first, which keeps that group's empty
       // slices alive.
@@ -856,6 +1064,8 @@ class ServiceInfo {
       portKeys,
       portLists,
       portKeyIndex,
+      qualifying,
+      uniformPorts,
       podsOnMissingNodes,
       duplicateNames: snapshot.duplicateNames,
       allNamed,
@@ -919,23 +1129,24 @@ class ServiceContext {
     const base = slice.original;
     if (base !== undefined) {
       const current = base.metadata;
-      let metadata: ObjectMeta;
+      let metadata: Mutable<ObjectMeta>;
+      let annotations: StringMap | undefined;
       if (current.annotations === undefined && !Object.hasOwn(current, 'annotations')) {
         // The same object as below, built without the slower object rest.
-        const annotations = this.#annotations(undefined);
-        metadata =
-          annotations === undefined
-            ? { ...current, labels: slice.labels }
-            : { ...current, labels: slice.labels, annotations };
+        metadata = { ...current };
+        annotations = this.#annotations(undefined);
       } else {
-        const { annotations, ...rest } = current;
-        const updated = this.#annotations(annotations);
-        metadata =
-          updated === undefined
-            ? { ...rest, labels: slice.labels }
-            : { ...rest, labels: slice.labels, annotations: updated };
+        const { annotations: before, ...rest } = current;
+        metadata = rest;
+        annotations = this.#annotations(before);
       }
-      return { ...base, metadata, endpoints };
+      // (Assignments to the fresh copies define the same keys in the same order as spreads.)
+      metadata.labels = slice.labels;
+      if (annotations !== undefined) metadata.annotations = annotations;
+      const updated: Mutable<EndpointSlice> = { ...base };
+      updated.metadata = metadata;
+      updated.endpoints = endpoints;
+      return updated;
     }
     const info = this.info;
     const reused = slice.reuses?.metadata;
@@ -1232,3 +1443,5 @@ function sameStringMap(a: StringMap, b: StringMap): boolean {
   if (aKeys.length !== Object.keys(b).length) return false;
   return aKeys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };

@@ -1,0 +1,1 @@
+export { ClusterDns, type NameserverReach } from './ClusterDns.js';

@@ -1,0 +1,587 @@
+import {
+  parseIpv4,
+  parseIpv4Cidr,
+  type EndpointSlice,
+  type Protocol,
+  type Service,
+  type ServicePort,
+} from '@knsim/api';
+import { SECOND, type Instant, type LoggedEvent } from '@knsim/core';
+import {
+  apiServerAddress,
+  type Cluster,
+  type ClusterEvent,
+  type ClusterState,
+  type PodRecord,
+} from '@knsim/control-plane';
+import { categorizeEndpoints } from '../eligibility/categorizeEndpoints.js';
+import { endpointsFromSlices } from '../eligibility/endpointsFromSlices.js';
+import {
+  localTrafficDetector,
+  type ConnectionSource,
+  type LocalTrafficDetector,
+} from '../eligibility/localTrafficDetector.js';
+import { masqueradeDecision } from '../eligibility/masqueradeDecision.js';
+import { newConnectionVerdict, type ServiceDestination } from '../eligibility/newConnectionVerdict.js';
+import type { ProxyEndpoint } from '../eligibility/proxyEndpoint.js';
+import { servicePortInfo } from '../eligibility/servicePortInfo.js';
+import type { LoadBalancingPolicy } from '../policies/LoadBalancingPolicy.js';
+import { createPolicy } from '../policies/policyRegistry.js';
+import { ProxyViews, type ServiceVersion } from './ProxyViews.js';
+
+/** Where a connection starts. */
+export type ConnectSource =
+  | { readonly kind: 'pod'; readonly pod: string }
+  | { readonly kind: 'node'; readonly node: string }
+  | { readonly kind: 'external'; readonly ip?: string; readonly via?: string };
+
+export interface ConnectTarget {
+  readonly ip: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly sourcePort?: number;
+}
+
+/** How a connection attempt ended, as the client sees it. */
+export type ConnectOutcome = 'connected' | 'refused' | 'dropped' | 'timeout';
+
+export interface ConnectResult {
+  readonly result: ConnectOutcome;
+  /** Why, in a few words (e.g. "no endpoints (REJECT)", "pod is gone (stale endpoint)"). */
+  readonly reason: string;
+  readonly backend: { readonly ip: string; readonly port: number; readonly pod: string | null } | null;
+  /** Every endpoint the deciding kube-proxy could have picked, `ip:port`. */
+  readonly candidates: readonly string[];
+  readonly masqueraded: boolean;
+  readonly sourceIPSeenByBackend: string | null;
+  /** The node whose kube-proxy made the decision, if a Service address was dialled. */
+  readonly node: string | null;
+  /** The Service dialled (`ns/name`), if any. */
+  readonly service: string | null;
+  readonly hops: readonly string[];
+}
+
+/** The default address of an external client. */
+export const DEFAULT_EXTERNAL_CLIENT = '203.0.113.10';
+
+/**
+ * The data plane of a simulated cluster: every node's kube-proxy (rules programmed after each
+ * node's own propagation delay, see {@link ProxyViews}), Service address translation with the
+ * configured mode or policy, session affinity, masquerading, and delivery to the backend pod.
+ *
+ * @example
+ * ```ts
+ * const cluster = new Cluster({ manifests });
+ * const dataPlane = new DataPlane(cluster);
+ * cluster.converge();
+ * dataPlane.connect({ kind: 'pod', pod: 'shop/client' }, { ip: '10.96.12.7', port: 80, protocol: 'TCP' });
+ * ```
+ */
+export class DataPlane {
+  readonly cluster: Cluster;
+  readonly views: ProxyViews;
+  readonly #balancers = new Map<string, LoadBalancingPolicy>();
+  readonly #affinity = new Map<string, { endpoint: string; lastUsed: Instant }>();
+  readonly #detectors = new Map<string, LocalTrafficDetector>();
+
+  constructor(cluster: Cluster) {
+    this.cluster = cluster;
+    const config = cluster.config;
+    this.views = new ProxyViews({
+      seed: cluster.sim.random.seed,
+      propagation: config.timings.proxyPropagation,
+      minSyncPeriod: config.proxy.minSyncPeriod,
+    });
+    // Catch up with what happened before the data plane was attached, then follow the log.
+    for (const event of cluster.sim.log.events) this.#observe(event);
+    cluster.sim.events$.subscribe((event) => this.#observe(event));
+  }
+
+  /** One new connection at the cluster's current time. */
+  connect(source: ConnectSource, target: ConnectTarget): ConnectResult {
+    const state = this.cluster.state;
+    const now = this.cluster.now;
+    const hops: string[] = [];
+    const fail = (
+      result: ConnectOutcome,
+      reason: string,
+      extra: Partial<ConnectResult> = {},
+    ): ConnectResult => ({
+      result,
+      reason,
+      backend: null,
+      candidates: [],
+      masqueraded: false,
+      sourceIPSeenByBackend: null,
+      node: null,
+      service: null,
+      hops,
+      ...extra,
+    });
+
+    // 1. The source: its address and the node its packets leave from.
+    let sourceIp: string;
+    let sourceNode: string | undefined;
+    let proxySource: ConnectionSource;
+    if (source.kind === 'pod') {
+      const pod = state.pods.get(source.pod);
+      if (pod === undefined) return fail('refused', `source pod ${source.pod} does not exist`);
+      if (pod.podIP === undefined || pod.nodeName === undefined)
+        return fail('timeout', `source pod ${source.pod} has no IP yet`);
+      if (!pod.containersRunning) return fail('refused', `source pod ${source.pod} is not running`);
+      const node = state.nodes.get(pod.nodeName);
+      if (node?.kubelet === 'crashed') return fail('timeout', `source pod's node ${pod.nodeName} is down`);
+      sourceIp = pod.spec.hostNetwork === true ? (node?.address ?? pod.podIP) : pod.podIP;
+      sourceNode = pod.nodeName;
+      proxySource =
+        pod.spec.hostNetwork === true
+          ? { kind: 'node', ip: sourceIp }
+          : { kind: 'pod', ip: sourceIp, onThisNode: true };
+      hops.push(`pod ${source.pod} (${sourceIp}) on ${pod.nodeName}`);
+    } else if (source.kind === 'node') {
+      const node = state.nodes.get(source.node);
+      if (node === undefined) return fail('refused', `node ${source.node} does not exist`);
+      if (node.kubelet === 'crashed') return fail('timeout', `node ${source.node} is down`);
+      sourceIp = node.address;
+      sourceNode = node.name;
+      proxySource = { kind: 'node', ip: sourceIp };
+      hops.push(`node ${node.name} (${sourceIp})`);
+    } else {
+      sourceIp = source.ip ?? DEFAULT_EXTERNAL_CLIENT;
+      proxySource = { kind: 'external', ip: sourceIp };
+      hops.push(`external client ${sourceIp}`);
+    }
+
+    // 2. What was dialled.
+    const dialled = target.ip;
+    const nodeByAddress = [...state.nodes.values()].find((n) => n.address === dialled);
+    const serviceByClusterIp = state.clusterIPs.get(dialled);
+    const serviceByLoadBalancer = state.loadBalancerIPs.get(dialled);
+
+    let destination: ServiceDestination | undefined;
+    let serviceKey: string | undefined;
+    let proxyNode: string | undefined;
+    if (serviceByClusterIp !== undefined) {
+      if (source.kind === 'external' && source.via === undefined) {
+        return fail('timeout', `ClusterIP ${dialled} is not reachable from outside the cluster`);
+      }
+      destination = 'clusterIP';
+      serviceKey = serviceByClusterIp;
+      proxyNode = source.kind === 'external' ? source.via : sourceNode;
+    } else if (serviceByLoadBalancer !== undefined) {
+      destination = 'loadBalancer';
+      serviceKey = serviceByLoadBalancer;
+      if (source.kind === 'external') {
+        const entry = source.via ?? this.#balancerNode(state, serviceByLoadBalancer, sourceIp, target);
+        if (entry === undefined)
+          return fail('timeout', `the load balancer has no healthy node for ${dialled}`, {
+            service: serviceKey,
+          });
+        proxyNode = entry;
+        hops.push(`load balancer ${dialled} -> node ${entry}`);
+      } else {
+        proxyNode = sourceNode;
+      }
+    } else if (nodeByAddress !== undefined) {
+      const nodePortService = this.#serviceByNodePort(state, target.port);
+      if (nodePortService === undefined) {
+        return this.#deliverToHost(state, nodeByAddress.name, target, sourceIp, sourceNode, hops, fail);
+      }
+      destination = 'nodePort';
+      serviceKey = nodePortService;
+      proxyNode = nodeByAddress.name;
+      if (source.kind === 'external' && source.via !== undefined && source.via !== nodeByAddress.name) {
+        hops.push(`via node ${source.via}`);
+      }
+    } else {
+      // Not a Service address: routed as is.
+      return this.#deliver(state, dialled, target, sourceIp, sourceNode, hops, fail, undefined);
+    }
+    if (proxyNode === undefined) return fail('timeout', 'no node to handle the connection');
+    const proxyNodeRecord = state.nodes.get(proxyNode);
+    if (proxyNodeRecord === undefined || proxyNodeRecord.kubelet === 'crashed') {
+      return fail('timeout', `node ${proxyNode} is down`, { node: proxyNode, service: serviceKey });
+    }
+    if (sourceNode !== proxyNode && this.#partitioned(state, proxyNode, sourceNode)) {
+      return fail('timeout', `node ${proxyNode} is partitioned from the source`, {
+        node: proxyNode,
+        service: serviceKey,
+      });
+    }
+
+    // 3. The node's kube-proxy, with the rules it has programmed by now.
+    const version = this.views.seenBy(proxyNode, serviceKey, now);
+    const service = version?.service;
+    const servicePort =
+      service === undefined ? undefined : matchingPort(service, destination, dialled, target);
+    if (version === undefined || service === undefined || servicePort === undefined) {
+      const why =
+        version === undefined || service === undefined
+          ? `node ${proxyNode} has no rules for ${serviceKey} yet`
+          : `no Service port ${target.port}/${target.protocol}`;
+      return fail(destination === 'clusterIP' ? 'timeout' : 'refused', why, {
+        node: proxyNode,
+        service: serviceKey,
+      });
+    }
+    const info = servicePortInfo(service, servicePort);
+    const endpoints = endpointsFromSlices(service, servicePort, version.slices, proxyNode);
+    const categorized = categorizeEndpoints(endpoints, {
+      nodeName: proxyNode,
+      zone: proxyNodeRecord.zone,
+      internalTrafficPolicy: info.internalTrafficPolicy,
+      externalTrafficPolicy: info.externalTrafficPolicy,
+      externallyAccessible: info.externallyAccessible,
+    });
+    const detector = this.#detector(state, proxyNode);
+    const verdict = newConnectionVerdict({
+      servicePort: info,
+      categorized,
+      destination,
+      source:
+        proxySource.kind === 'pod' ? { ...proxySource, onThisNode: sourceNode === proxyNode } : proxySource,
+      localDetector: detector,
+    });
+    const candidates = categorized.allReachableEndpoints.map((e) => e.endpoint);
+    const decided: { node: string; service: string; candidates: readonly string[] } = {
+      node: proxyNode,
+      service: serviceKey,
+      candidates,
+    };
+    if (verdict.outcome === 'reject') {
+      hops.push(`kube-proxy ${proxyNode}: ${serviceKey} has no endpoints (REJECT)`);
+      return fail('refused', 'no endpoints (REJECT)', decided);
+    }
+    if (verdict.outcome === 'drop') {
+      hops.push(`kube-proxy ${proxyNode}: ${verdict.reason} (DROP)`);
+      return fail('dropped', `${verdict.reason} (DROP)`, decided);
+    }
+    if (verdict.outcome === 'not-proxied')
+      return fail('timeout', `${serviceKey} is not proxied (${verdict.reason})`, decided);
+    const eligible = verdict.endpoints;
+    decided.candidates = eligible.map((e) => e.endpoint);
+    const endpoint = this.#pick(proxyNode, serviceKey, servicePort, service, eligible, sourceIp, target, now);
+    if (endpoint === undefined) return fail('refused', 'no endpoint could be picked', decided);
+    const masquerade = masqueradeDecision({
+      servicePort: info,
+      destination,
+      source:
+        proxySource.kind === 'pod' ? { ...proxySource, onThisNode: sourceNode === proxyNode } : proxySource,
+      endpointIp: endpoint.ip,
+      masqueradeAll: this.cluster.config.proxy.masqueradeAll,
+      localDetector: detector,
+    });
+    const seenSource = masquerade.masquerade ? proxyNodeRecord.address : sourceIp;
+    hops.push(
+      `kube-proxy ${proxyNode}: ${destination} ${dialled}:${target.port} -> ${endpoint.endpoint} (DNAT${masquerade.masquerade ? ', SNAT to node' : ''})`,
+    );
+    return this.#deliver(
+      state,
+      endpoint.ip,
+      { ...target, port: endpoint.port },
+      seenSource,
+      proxyNode,
+      hops,
+      fail,
+      {
+        ...decided,
+        masqueraded: masquerade.masquerade,
+      },
+    );
+  }
+
+  #observe(event: LoggedEvent<ClusterEvent>): void {
+    let serviceKey: string | undefined;
+    switch (event.type) {
+      case 'ServiceCreated':
+      case 'ServiceUpdated':
+        serviceKey = `${event.service.metadata.namespace ?? 'default'}/${event.service.metadata.name ?? ''}`;
+        break;
+      case 'ServiceDeleted':
+        serviceKey = event.key;
+        break;
+      case 'EndpointSliceCreated':
+      case 'EndpointSliceUpdated': {
+        const name = event.slice.metadata.labels?.['kubernetes.io/service-name'];
+        if (name !== undefined) serviceKey = `${event.slice.metadata.namespace ?? 'default'}/${name}`;
+        break;
+      }
+      case 'EndpointSliceDeleted': {
+        // The slice is gone from the state; find its Service among the recorded versions.
+        const namespace = event.key.slice(0, event.key.indexOf('/'));
+        const name = event.key.slice(event.key.indexOf('/') + 1);
+        serviceKey = this.#sliceOwners.get(event.key) ?? `${namespace}/${name}`;
+        break;
+      }
+      default:
+        return;
+    }
+    if (serviceKey === undefined) return;
+    const state = this.cluster.state;
+    const service = state.services.get(serviceKey)?.service;
+    const slices: EndpointSlice[] = [];
+    for (const sliceKey of this.cluster.index.slicesOfService(serviceKey)) {
+      const slice = state.endpointSlices.get(sliceKey);
+      if (slice !== undefined) {
+        slices.push(slice);
+        this.#sliceOwners.set(sliceKey, serviceKey);
+      }
+    }
+    this.views.recordChange(serviceKey, event.at, service, slices);
+  }
+
+  readonly #sliceOwners = new Map<string, string>();
+
+  #detector(state: ClusterState, node: string): LocalTrafficDetector {
+    let detector = this.#detectors.get(node);
+    if (detector === undefined) {
+      const config = this.cluster.config;
+      const podCIDR = state.nodes.get(node)?.podCIDR;
+      detector = localTrafficDetector(
+        {
+          masqueradeAll: config.proxy.masqueradeAll,
+          detectLocalMode: config.proxy.detectLocalMode,
+          clusterCIDR: config.clusterCIDR,
+        },
+        { podCIDRs: podCIDR === undefined ? [] : [podCIDR] },
+      );
+      this.#detectors.set(node, detector);
+    }
+    return detector;
+  }
+
+  #pick(
+    node: string,
+    serviceKey: string,
+    port: ServicePort,
+    service: Service,
+    eligible: readonly ProxyEndpoint[],
+    sourceIp: string,
+    target: ConnectTarget,
+    now: Instant,
+  ): ProxyEndpoint | undefined {
+    const portKey = `${node}\u0000${serviceKey}\u0000${port.name ?? ''}/${port.protocol ?? 'TCP'}`;
+    // sessionAffinity: ClientIP pins a client to its endpoint while it keeps connecting.
+    if (service.spec.sessionAffinity === 'ClientIP') {
+      const timeout = (service.spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800) * SECOND;
+      const key = `${portKey}\u0000${sourceIp}`;
+      const pinned = this.#affinity.get(key);
+      const still =
+        pinned === undefined || now - pinned.lastUsed > timeout
+          ? undefined
+          : eligible.find((e) => e.endpoint === pinned.endpoint);
+      const chosen = still ?? this.#balance(portKey, eligible, sourceIp, target, now);
+      if (chosen !== undefined) this.#affinity.set(key, { endpoint: chosen.endpoint, lastUsed: now });
+      return chosen;
+    }
+    return this.#balance(portKey, eligible, sourceIp, target, now);
+  }
+
+  #balance(
+    portKey: string,
+    eligible: readonly ProxyEndpoint[],
+    sourceIp: string,
+    target: ConnectTarget,
+    now: Instant,
+  ): ProxyEndpoint | undefined {
+    let policy = this.#balancers.get(portKey);
+    if (policy === undefined) {
+      const config = this.cluster.config.proxy;
+      policy = createPolicy(
+        config.policy,
+        this.cluster.sim.rng(`kube-proxy/balancer/${portKey}`),
+        config.policyOptions,
+      );
+      this.#balancers.set(portKey, policy);
+    }
+    const backends = eligible.map((e) => ({ id: e.endpoint, weight: 1 }));
+    const picked = policy.pick(backends, {
+      sourceIp,
+      ...(target.sourcePort === undefined ? {} : { sourcePort: target.sourcePort }),
+      destinationIp: target.ip,
+      destinationPort: target.port,
+      now,
+    });
+    return picked === undefined ? undefined : eligible.find((e) => e.endpoint === picked.id);
+  }
+
+  /** The node a cloud load balancer sends this flow to: healthy nodes only (health check under Local). */
+  #balancerNode(
+    state: ClusterState,
+    serviceKey: string,
+    sourceIp: string,
+    target: ConnectTarget,
+  ): string | undefined {
+    const service = state.services.get(serviceKey)?.service;
+    if (service === undefined) return undefined;
+    const local = service.spec.externalTrafficPolicy === 'Local';
+    const nodes = state.nodes
+      .sortedEntries()
+      .filter(([, node]) => node.kubelet !== 'crashed' && node.ready === 'True' && !node.unschedulable);
+    const healthy = nodes.filter(([name]) => !local || this.#hasLocalReadyEndpoint(state, serviceKey, name));
+    if (healthy.length === 0) return undefined;
+    // Flows are spread by a hash of the 5-tuple, as cloud balancers do.
+    let hash = 0x811c9dc5;
+    for (const char of `${sourceIp}:${target.sourcePort ?? 0}:${target.ip}:${target.port}`) {
+      hash ^= char.charCodeAt(0);
+      hash = Math.imul(hash, 0x01000193);
+    }
+    return (healthy[(hash >>> 0) % healthy.length] as [string, unknown])[0];
+  }
+
+  #hasLocalReadyEndpoint(state: ClusterState, serviceKey: string, node: string): boolean {
+    for (const sliceKey of this.cluster.index.slicesOfService(serviceKey)) {
+      for (const endpoint of state.endpointSlices.get(sliceKey)?.endpoints ?? []) {
+        if (endpoint.nodeName === node && endpoint.conditions?.ready === true) return true;
+      }
+    }
+    return false;
+  }
+
+  #serviceByNodePort(state: ClusterState, port: number): string | undefined {
+    return state.nodePorts.get(String(port));
+  }
+
+  #partitioned(state: ClusterState, a: string | undefined, b: string | undefined): boolean {
+    if (a === undefined || b === undefined || a === b) return false;
+    return state.nodes.get(a)?.kubelet === 'partitioned' || state.nodes.get(b)?.kubelet === 'partitioned';
+  }
+
+  /** A packet to a node's own address on a port that is no NodePort: host-network pods or nothing. */
+  #deliverToHost(
+    state: ClusterState,
+    node: string,
+    target: ConnectTarget,
+    sourceIp: string,
+    sourceNode: string | undefined,
+    hops: string[],
+    fail: (result: ConnectOutcome, reason: string, extra?: Partial<ConnectResult>) => ConnectResult,
+  ): ConnectResult {
+    const record = state.nodes.get(node);
+    if (record === undefined || record.kubelet === 'crashed') return fail('timeout', `node ${node} is down`);
+    if (this.#partitioned(state, node, sourceNode))
+      return fail('timeout', `node ${node} is partitioned from the source`);
+    for (const podKey of this.cluster.index.podsOnNode(node)) {
+      const pod = state.pods.get(podKey);
+      if (pod?.spec.hostNetwork === true && pod.containersRunning && listens(pod, target)) {
+        hops.push(`node ${node}: host-network pod ${podKey}`);
+        return {
+          result: 'connected',
+          reason: 'connected',
+          backend: { ip: record.address, port: target.port, pod: podKey },
+          candidates: [],
+          masqueraded: false,
+          sourceIPSeenByBackend: sourceIp,
+          node: null,
+          service: null,
+          hops,
+        };
+      }
+    }
+    return fail('refused', `nothing listens on ${record.address}:${target.port}`);
+  }
+
+  /** Routes a packet to a (pod or outside) address and sees whether something answers. */
+  #deliver(
+    state: ClusterState,
+    ip: string,
+    target: ConnectTarget,
+    sourceIp: string,
+    fromNode: string | undefined,
+    hops: string[],
+    fail: (result: ConnectOutcome, reason: string, extra?: Partial<ConnectResult>) => ConnectResult,
+    decided: Partial<ConnectResult> | undefined,
+  ): ConnectResult {
+    const extra = decided ?? {};
+    const backend = { ip, port: target.port, pod: null as string | null };
+    if (ip === apiServerAddress(this.cluster.config)) {
+      hops.push(`API server ${ip}`);
+      if (target.port !== 6443)
+        return fail('refused', `the API server does not listen on ${target.port}`, { ...extra, backend });
+      return {
+        result: 'connected',
+        reason: 'connected',
+        backend,
+        candidates: extra.candidates ?? [],
+        masqueraded: extra.masqueraded ?? false,
+        sourceIPSeenByBackend: sourceIp,
+        node: extra.node ?? null,
+        service: extra.service ?? null,
+        hops,
+      };
+    }
+    const owner = this.#podByIp(state, ip);
+    if (owner === undefined) {
+      const inCluster =
+        parseIpv4(ip) !== undefined &&
+        parseIpv4Cidr(this.cluster.config.clusterCIDR).contains(parseIpv4(ip) as number);
+      return fail(
+        'timeout',
+        inCluster
+          ? `no pod has ${ip} (stale endpoint or wrong address)`
+          : `no route to ${ip} outside the cluster`,
+        { ...extra, backend },
+      );
+    }
+    const pod = state.pods.get(owner) as PodRecord;
+    backend.pod = owner;
+    const node = state.nodes.get(pod.nodeName ?? '');
+    if (node === undefined || node.kubelet === 'crashed')
+      return fail('timeout', `${owner}'s node ${pod.nodeName} is down`, { ...extra, backend });
+    if (this.#partitioned(state, pod.nodeName, fromNode))
+      return fail('timeout', `${owner}'s node ${pod.nodeName} is partitioned`, { ...extra, backend });
+    if (fromNode !== pod.nodeName) hops.push(`node ${pod.nodeName}`);
+    hops.push(`pod ${owner} (${ip})`);
+    if (!pod.containersRunning)
+      return fail('refused', `${owner} has no running container`, { ...extra, backend });
+    if (!listens(pod, target))
+      return fail('refused', `nothing listens on ${ip}:${target.port}/${target.protocol}`, {
+        ...extra,
+        backend,
+      });
+    return {
+      result: 'connected',
+      reason: 'connected',
+      backend,
+      candidates: extra.candidates ?? [],
+      masqueraded: extra.masqueraded ?? false,
+      sourceIPSeenByBackend: sourceIp,
+      node: extra.node ?? null,
+      service: extra.service ?? null,
+      hops,
+    };
+  }
+
+  #podByIp(state: ClusterState, ip: string): string | undefined {
+    const value = parseIpv4(ip);
+    if (value === undefined) return undefined;
+    for (const node of state.nodes.values()) {
+      if (node.ipam === undefined || node.podCIDR === undefined) continue;
+      if (!parseIpv4Cidr(node.podCIDR).contains(value)) continue;
+      return node.ipam.ownerByIp.get(ip);
+    }
+    return undefined;
+  }
+}
+
+/** A pod listens on its declared container ports; a pod that declares none, on every port. */
+function listens(pod: PodRecord, target: ConnectTarget): boolean {
+  const ports = pod.spec.containers.flatMap((c) => c.ports ?? []);
+  if (ports.length === 0) return true;
+  return ports.some((p) => p.containerPort === target.port && (p.protocol ?? 'TCP') === target.protocol);
+}
+
+function matchingPort(
+  service: Service,
+  destination: ServiceDestination,
+  dialled: string,
+  target: ConnectTarget,
+): ServicePort | undefined {
+  const ports = service.spec.ports ?? [];
+  if (destination === 'nodePort')
+    return ports.find((p) => p.nodePort === target.port && (p.protocol ?? 'TCP') === target.protocol);
+  void dialled;
+  return ports.find((p) => p.port === target.port && (p.protocol ?? 'TCP') === target.protocol);
+}
+
+export type { ServiceVersion };

@@ -1,0 +1,9 @@
+export {
+  DataPlane,
+  DEFAULT_EXTERNAL_CLIENT,
+  type ConnectOutcome,
+  type ConnectResult,
+  type ConnectSource,
+  type ConnectTarget,
+} from './DataPlane.js';
+export { ProxyViews, type ProxyViewOptions, type ServiceVersion } from './ProxyViews.js';
