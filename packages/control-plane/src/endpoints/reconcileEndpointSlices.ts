@@ -126,15 +126,17 @@ const NO_CHANGES: EndpointSliceChanges = Object.freeze({
  * Runs in O(pods log pods + endpoints in existing slices); far less when the caller reuses
  * objects (see below).
  *
- * **Memo.** Everything derived from the Service object alone (labels, owner reference, address
- * types, slice prefix) and from a `(Service, PodEndpointFacts)` pair (qualification, port list,
- * sort key, the endpoint per address type) is remembered in module-level `WeakMap`s keyed by
- * those objects, so a caller that passes the same (===) objects again while they are unchanged,
- * as the EndpointSlice controller does, pays only for what changed. The inputs must therefore
- * be treated as immutable, as their `readonly` types say: build a new object to change one.
- * Results are identical (deep-equal) on memo hits and misses; returned slices may share
- * endpoint, port and label objects with earlier results and with each other, and must not be
- * mutated either.
+ * **Memo.** What derives from the Service object alone (labels, owner reference, address
+ * types, slice prefix) is remembered per Service object, in a module-level `WeakMap`, together
+ * with the pods of the latest call for that Service and what was derived from each of them
+ * (qualification, port list, sort key, endpoint per address type). A pod passed again as the
+ * same (===) `PodEndpointFacts` object is not looked at again, and the pod-name order and the
+ * candidate list are patched for the pods replaced, removed or appended since, so a caller
+ * that reuses unchanged objects, as the EndpointSlice controller does, pays mostly for what
+ * changed. Inputs must therefore be treated as immutable, as their `readonly` types say (build
+ * a new object to change one). Results never depend on the memo: they are the same slices,
+ * names and order as without it. Returned slices may share endpoint, port and label objects
+ * with earlier results and with each other, and must not be mutated either.
  *
  * @example
  * ```ts
@@ -361,14 +363,14 @@ export function endpointsEqualBeyondIdentity(a: Endpoint, b: Endpoint): boolean 
 // changed) passes the same facts, Service and slice objects as the previous call but one, so
 // the work is arranged to touch as few per-pod objects as possible: what derives from a
 // (Service, facts) pair is memoized ({@link PodInfo}); unchanged pods are recognised by their
-// position in the previous call's pod list rather than looked up; the pod-name order is patched
-// rather than re-sorted; an unchanged pod yields the very endpoint object the existing slice
+// position in the previous call's pod list rather than looked up; the pod-name order and the
+// candidate list are patched rather than rebuilt; an unchanged pod yields the very endpoint object the existing slice
 // holds, so identity settles most comparisons; and each endpoint carries its position in the
 // name order, so slices are put in order by comparing integers.
 
 /**
  * What one pod contributes to one Service, derived from the (immutable) facts and Service
- * objects and remembered per pair ({@link ServiceInfo.pod}).
+ * objects ({@link ServiceInfo.pod}) and remembered by the Service's {@link PodSnapshot}.
  */
 interface PodInfo {
   readonly facts: PodEndpointFacts;
@@ -401,7 +403,7 @@ interface PodSnapshot {
   readonly rank: number[];
   /** False when no two pods share a name; true when some may. */
   duplicateNames: boolean;
-  /** What {@link sorted} yields, once asked for; a new object whenever it changes. */
+  /** What {@link sorted} yields, once asked for (patched with the rest, or dropped). */
   candidates: Candidates | undefined;
 }
 
@@ -435,8 +437,8 @@ interface Candidates {
   ipv6: (Endpoint | null)[] | undefined;
 }
 
-/** At most this many pods appended since the previous call are inserted into its order. */
-const MAX_APPENDS = 8;
+/** At most this many pods removed or appended since the previous call are patched in. */
+const MAX_MOVES = 8;
 
 /** How far past the expected position a claim looks for the identical endpoint object. */
 const CLAIM_WINDOW = 4;
@@ -722,8 +724,8 @@ class ServiceInfo {
   /**
    * The pods that become endpoints, in name order (then uid; a stable sort). Pods at the same
    * position as in the previous call, as the same object, are taken from it without being
-   * looked at; when some were replaced, one removed or some appended (a caller keeping pods in
-   * a `Set` or `Map` does just that), the previous results are patched.
+   * looked at; when some were replaced, a few removed or a few appended (a caller keeping pods
+   * in a `Set` or `Map` does just that), the previous results are patched.
    */
   candidates(pods: readonly PodEndpointFacts[]): Candidates {
     const last = this.#snapshot;
@@ -752,19 +754,35 @@ class ServiceInfo {
 
   /**
    * Brings the snapshot up to date with `pods` and returns true if they are the previous pods
-   * with some replaced in place (keeping the order), one removed, or some appended; returns
-   * false, leaving the snapshot as it was, otherwise.
+   * with a few removed, some replaced in place (keeping the order) and a few appended; returns
+   * false otherwise, the snapshot then being left consistent but possibly in between.
    */
   #patch(last: PodSnapshot, pods: readonly PodEndpointFacts[]): boolean {
     const previous = last.facts;
-    const kept = previous.length;
-    if (pods.length === kept - 1) return this.#patchRemoval(last, pods);
-    // (Each append costs O(pods); many are better sorted afresh.)
-    if (pods.length < kept || pods.length - kept > MAX_APPENDS) return false;
+    // Align the lists: a previous pod is kept, removed (when the next one follows), or
+    // replaced; what follows the previous pods is appended.
+    const removed: number[] = [];
     let changed: number[] | undefined;
-    for (let i = 0; i < kept; i++) if (pods[i] !== previous[i]) (changed ??= []).push(i);
+    let i = 0;
+    let j = 0;
+    while (i < pods.length && j < previous.length) {
+      const facts = pods[i];
+      if (facts !== previous[j]) {
+        if (facts === previous[j + 1]) {
+          removed.push(j++);
+          continue;
+        }
+        (changed ??= []).push(i);
+      }
+      i++;
+      j++;
+    }
+    while (j < previous.length) removed.push(j++);
+    // (Each removal or append costs O(pods); many are better sorted afresh.)
+    if (removed.length + pods.length - i > MAX_MOVES) return false;
+    for (let r = removed.length - 1; r >= 0; r--) this.#remove(last, removed[r] as number);
     if (changed !== undefined && !this.#patchReplaced(last, pods, changed)) return false;
-    for (let i = kept; i < pods.length; i++) this.#append(last, pods[i] as PodEndpointFacts);
+    for (; i < pods.length; i++) this.#append(last, pods[i] as PodEndpointFacts);
     return true;
   }
 
@@ -772,12 +790,16 @@ class ServiceInfo {
   #patchReplaced(last: PodSnapshot, pods: readonly PodEndpointFacts[], changed: readonly number[]): boolean {
     const previous = last.facts;
     const infos = changed.map((i) => this.pod(pods[i] as PodEndpointFacts));
-    if (!this.#staysInOrder(last, changed, infos)) return false;
     // The arrays are patched in place: nothing outside this class keeps them past a call (see
     // `Candidates`), and within a call they are done with before `newSliceName` can run.
     const sorted = last.sorted;
-    for (let c = 0; c < changed.length; c++)
+    for (let c = 0; c < changed.length; c++) {
       sorted[last.rank[changed[c] as number] as number] = infos[c] as PodInfo;
+    }
+    if (!staysInOrder(last, changed, infos)) {
+      for (const i of changed) sorted[last.rank[i] as number] = last.infos[i] as PodInfo;
+      return false;
+    }
     last.candidates = last.candidates && this.#patchCandidates(last, changed, infos);
     for (let c = 0; c < changed.length; c++) {
       const i = changed[c] as number;
@@ -845,12 +867,8 @@ class ServiceInfo {
     return candidates;
   }
 
-  /** {@link #patch} for one pod removed from the input (the others as they were). */
-  #patchRemoval(last: PodSnapshot, pods: readonly PodEndpointFacts[]): boolean {
-    const previous = last.facts;
-    let removed = 0;
-    while (removed < pods.length && pods[removed] === previous[removed]) removed++;
-    for (let i = removed; i < pods.length; i++) if (pods[i] !== previous[i + 1]) return false;
+  /** {@link #patch} for the pod at input index `removed` leaving. */
+  #remove(last: PodSnapshot, removed: number): void {
     const pod = last.infos[removed] as PodInfo;
     const rank = last.rank;
     const k = rank[removed] as number;
@@ -859,9 +877,8 @@ class ServiceInfo {
     last.sorted.splice(k, 1);
     rank.splice(removed, 1);
     for (let i = 0; i < rank.length; i++) if ((rank[i] as number) > k) rank[i] = (rank[i] as number) - 1;
-    previous.splice(removed, 1);
+    last.facts.splice(removed, 1);
     last.infos.splice(removed, 1);
-    return true;
   }
 
   /**
@@ -886,30 +903,6 @@ class ServiceInfo {
     candidates.ipv6?.splice(at, 1);
     candidates.qualifying--;
     return candidates;
-  }
-
-  /** Whether the pods at input indices `changed`, replaced by `now`, keep the snapshot's order. */
-  #staysInOrder(last: PodSnapshot, changed: readonly number[], now: readonly PodInfo[]): boolean {
-    const sorted = last.sorted;
-    // The pod in name order at position k once the replacements are made.
-    const at = (k: number): PodInfo | undefined => {
-      const c = changed.findIndex((i) => last.rank[i] === k);
-      return c < 0 ? sorted[k] : now[c];
-    };
-    for (let c = 0; c < changed.length; c++) {
-      const i = changed[c] as number;
-      const pod = now[c] as PodInfo;
-      // Same name and uid: same place (ties keep input order, and the index is the same).
-      if (comparePodInfos(last.infos[i] as PodInfo, pod) === 0) continue;
-      // Otherwise it must sort strictly between its neighbours by name alone, which also keeps
-      // names unique around it. (Unchanged neighbours stay in order with each other.)
-      const k = last.rank[i] as number;
-      const before = at(k - 1);
-      const after = at(k + 1);
-      if (before !== undefined && compareStrings(before.name, pod.name) >= 0) return false;
-      if (after !== undefined && compareStrings(pod.name, after.name) >= 0) return false;
-    }
-    return true;
   }
 
   /**
@@ -1084,6 +1077,28 @@ class ServiceInfo {
     }
     return endpoints;
   }
+}
+
+/**
+ * Whether `sorted`, where the pods at input indices `changed` were replaced by `now` (the
+ * snapshot's `infos` still holding the previous ones), is still in order.
+ */
+function staysInOrder(last: PodSnapshot, changed: readonly number[], now: readonly PodInfo[]): boolean {
+  const sorted = last.sorted;
+  for (let c = 0; c < changed.length; c++) {
+    const i = changed[c] as number;
+    const pod = now[c] as PodInfo;
+    // Same name and uid: same place (ties keep input order, and the index is the same).
+    if (comparePodInfos(last.infos[i] as PodInfo, pod) === 0) continue;
+    // Otherwise it must sort strictly between its neighbours by name alone, which also keeps
+    // names unique around it. (Unchanged neighbours stay in order with each other.)
+    const k = last.rank[i] as number;
+    const before = sorted[k - 1];
+    const after = sorted[k + 1];
+    if (before !== undefined && compareStrings(before.name, pod.name) >= 0) return false;
+    if (after !== undefined && compareStrings(pod.name, after.name) >= 0) return false;
+  }
+  return true;
 }
 
 /** The snapshot of `pods` computed from scratch (a stable sort of their indices). */

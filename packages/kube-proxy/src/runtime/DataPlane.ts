@@ -12,8 +12,12 @@ import {
   type Cluster,
   type ClusterEvent,
   type ClusterState,
+  type NodeRecord,
   type PodRecord,
 } from '@knsim/control-plane';
+import type { CategorizedEndpoints } from '../eligibility/categorizeEndpoints.js';
+import type { ServicePortInfo } from '../eligibility/servicePortInfo.js';
+import type { Backend, PickContext } from '../policies/LoadBalancingPolicy.js';
 import { categorizeEndpoints } from '../eligibility/categorizeEndpoints.js';
 import { endpointsFromSlices } from '../eligibility/endpointsFromSlices.js';
 import {
@@ -61,6 +65,11 @@ export interface ConnectResult {
   readonly hops: readonly string[];
 }
 
+// A shared, never-filled hop list for untraced connections (pushes to it are skipped).
+const NO_HOPS: string[] = new Proxy([], {
+  get: (target, key) => (key === 'push' ? () => 0 : Reflect.get(target, key)),
+});
+
 /** The default address of an external client. */
 export const DEFAULT_EXTERNAL_CLIENT = '203.0.113.10';
 
@@ -97,11 +106,14 @@ export class DataPlane {
     cluster.sim.events$.subscribe((event) => this.#observe(event));
   }
 
-  /** One new connection at the cluster's current time. */
-  connect(source: ConnectSource, target: ConnectTarget): ConnectResult {
+  /**
+   * One new connection at the cluster's current time. With `trace: false` the hop descriptions
+   * are not built (the per-request path of the traffic engine).
+   */
+  connect(source: ConnectSource, target: ConnectTarget, options: { trace?: boolean } = {}): ConnectResult {
     const state = this.cluster.state;
     const now = this.cluster.now;
-    const hops: string[] = [];
+    const hops: string[] = options.trace === false ? NO_HOPS : [];
     const fail = (
       result: ConnectOutcome,
       reason: string,
@@ -154,7 +166,7 @@ export class DataPlane {
 
     // 2. What was dialled.
     const dialled = target.ip;
-    const nodeByAddress = [...state.nodes.values()].find((n) => n.address === dialled);
+    const nodeByAddress = this.#nodeByAddress(state, dialled);
     const serviceByClusterIp = state.clusterIPs.get(dialled);
     const serviceByLoadBalancer = state.loadBalancerIPs.get(dialled);
 
@@ -224,15 +236,8 @@ export class DataPlane {
         service: serviceKey,
       });
     }
-    const info = servicePortInfo(service, servicePort);
-    const endpoints = endpointsFromSlices(service, servicePort, version.slices, proxyNode);
-    const categorized = categorizeEndpoints(endpoints, {
-      nodeName: proxyNode,
-      zone: proxyNodeRecord.zone,
-      internalTrafficPolicy: info.internalTrafficPolicy,
-      externalTrafficPolicy: info.externalTrafficPolicy,
-      externallyAccessible: info.externallyAccessible,
-    });
+    const programmed = this.#programmed(version, service, servicePort, proxyNodeRecord);
+    const { info, categorized } = programmed;
     const detector = this.#detector(state, proxyNode);
     const verdict = newConnectionVerdict({
       servicePort: info,
@@ -242,7 +247,7 @@ export class DataPlane {
         proxySource.kind === 'pod' ? { ...proxySource, onThisNode: sourceNode === proxyNode } : proxySource,
       localDetector: detector,
     });
-    const candidates = categorized.allReachableEndpoints.map((e) => e.endpoint);
+    const candidates = categorized.allReachableEndpoints.map((e: ProxyEndpoint) => e.endpoint);
     const decided: { node: string; service: string; candidates: readonly string[] } = {
       node: proxyNode,
       service: serviceKey,
@@ -260,7 +265,17 @@ export class DataPlane {
       return fail('timeout', `${serviceKey} is not proxied (${verdict.reason})`, decided);
     const eligible = verdict.endpoints;
     decided.candidates = eligible.map((e) => e.endpoint);
-    const endpoint = this.#pick(proxyNode, serviceKey, servicePort, service, eligible, sourceIp, target, now);
+    const endpoint = this.#pick(
+      proxyNode,
+      serviceKey,
+      servicePort,
+      service,
+      eligible,
+      programmed,
+      sourceIp,
+      target,
+      now,
+    );
     if (endpoint === undefined) return fail('refused', 'no endpoint could be picked', decided);
     const masquerade = masqueradeDecision({
       servicePort: info,
@@ -293,6 +308,13 @@ export class DataPlane {
   #observe(event: LoggedEvent<ClusterEvent>): void {
     let serviceKey: string | undefined;
     switch (event.type) {
+      case 'PodSandboxReady':
+        this.#podsByIp.set(event.ip, event.pod);
+        return;
+      case 'PodDeleted': {
+        for (const [ip, pod] of this.#podsByIp) if (pod === event.pod) this.#podsByIp.delete(ip);
+        return;
+      }
       case 'ServiceCreated':
       case 'ServiceUpdated':
         serviceKey = `${event.service.metadata.namespace ?? 'default'}/${event.service.metadata.name ?? ''}`;
@@ -331,6 +353,45 @@ export class DataPlane {
   }
 
   readonly #sliceOwners = new Map<string, string>();
+  #addresses: { nodes: ClusterState['nodes']; byAddress: Map<string, NodeRecord> } | undefined;
+  readonly #podsByIp = new Map<string, string>();
+  readonly #rules = new WeakMap<ServiceVersion, Map<string, ProgrammedPort>>();
+
+  #nodeByAddress(state: ClusterState, address: string): NodeRecord | undefined {
+    if (this.#addresses?.nodes !== state.nodes) {
+      const byAddress = new Map<string, NodeRecord>();
+      for (const node of state.nodes.values()) byAddress.set(node.address, node);
+      this.#addresses = { nodes: state.nodes, byAddress };
+    }
+    return this.#addresses.byAddress.get(address);
+  }
+
+  /** What one node programs for one port of one Service version (computed once, then reused). */
+  #programmed(
+    version: ServiceVersion,
+    service: Service,
+    servicePort: ServicePort,
+    node: NodeRecord,
+  ): ProgrammedPort {
+    let byNode = this.#rules.get(version);
+    if (byNode === undefined) this.#rules.set(version, (byNode = new Map()));
+    const key = `${node.name}\u0000${servicePort.port}/${servicePort.protocol ?? 'TCP'}/${servicePort.nodePort ?? 0}`;
+    let programmed = byNode.get(key);
+    if (programmed === undefined) {
+      const info = servicePortInfo(service, servicePort);
+      const endpoints = endpointsFromSlices(service, servicePort, version.slices, node.name);
+      const categorized = categorizeEndpoints(endpoints, {
+        nodeName: node.name,
+        zone: node.zone,
+        internalTrafficPolicy: info.internalTrafficPolicy,
+        externalTrafficPolicy: info.externalTrafficPolicy,
+        externallyAccessible: info.externallyAccessible,
+      });
+      programmed = { info, categorized, backends: new WeakMap() };
+      byNode.set(key, programmed);
+    }
+    return programmed;
+  }
 
   #detector(state: ClusterState, node: string): LocalTrafficDetector {
     let detector = this.#detectors.get(node);
@@ -356,6 +417,7 @@ export class DataPlane {
     port: ServicePort,
     service: Service,
     eligible: readonly ProxyEndpoint[],
+    programmed: ProgrammedPort,
     sourceIp: string,
     target: ConnectTarget,
     now: Instant,
@@ -370,16 +432,17 @@ export class DataPlane {
         pinned === undefined || now - pinned.lastUsed > timeout
           ? undefined
           : eligible.find((e) => e.endpoint === pinned.endpoint);
-      const chosen = still ?? this.#balance(portKey, eligible, sourceIp, target, now);
+      const chosen = still ?? this.#balance(portKey, eligible, programmed, sourceIp, target, now);
       if (chosen !== undefined) this.#affinity.set(key, { endpoint: chosen.endpoint, lastUsed: now });
       return chosen;
     }
-    return this.#balance(portKey, eligible, sourceIp, target, now);
+    return this.#balance(portKey, eligible, programmed, sourceIp, target, now);
   }
 
   #balance(
     portKey: string,
     eligible: readonly ProxyEndpoint[],
+    programmed: ProgrammedPort,
     sourceIp: string,
     target: ConnectTarget,
     now: Instant,
@@ -394,15 +457,19 @@ export class DataPlane {
       );
       this.#balancers.set(portKey, policy);
     }
-    const backends = eligible.map((e) => ({ id: e.endpoint, weight: 1 }));
-    const picked = policy.pick(backends, {
-      sourceIp,
-      ...(target.sourcePort === undefined ? {} : { sourcePort: target.sourcePort }),
-      destinationIp: target.ip,
-      destinationPort: target.port,
-      now,
-    });
-    return picked === undefined ? undefined : eligible.find((e) => e.endpoint === picked.id);
+    // The same eligible list gives the same backend array, so policies see a stable list.
+    let entry = programmed.backends.get(eligible);
+    if (entry === undefined) {
+      const backends = eligible.map((e) => ({ id: e.endpoint, weight: 1 }));
+      entry = { backends, byId: new Map(eligible.map((e) => [e.endpoint, e])) };
+      programmed.backends.set(eligible, entry);
+    }
+    const context: PickContext = { sourceIp, destinationIp: target.ip, destinationPort: target.port, now };
+    const picked = policy.pick(
+      entry.backends,
+      target.sourcePort === undefined ? context : { ...context, sourcePort: target.sourcePort },
+    );
+    return picked === undefined ? undefined : entry.byId.get(picked.id);
   }
 
   /** The node a cloud load balancer sends this flow to: healthy nodes only (health check under Local). */
@@ -553,14 +620,10 @@ export class DataPlane {
   }
 
   #podByIp(state: ClusterState, ip: string): string | undefined {
-    const value = parseIpv4(ip);
-    if (value === undefined) return undefined;
-    for (const node of state.nodes.values()) {
-      if (node.ipam === undefined || node.podCIDR === undefined) continue;
-      if (!parseIpv4Cidr(node.podCIDR).contains(value)) continue;
-      return node.ipam.ownerByIp.get(ip);
-    }
-    return undefined;
+    const pod = this.#podsByIp.get(ip);
+    // hostNetwork pods share the node's address: only a pod's own IP identifies it.
+    const record = pod === undefined ? undefined : state.pods.get(pod);
+    return record !== undefined && record.podIP === ip && record.spec.hostNetwork !== true ? pod : undefined;
   }
 }
 
@@ -582,6 +645,16 @@ function matchingPort(
     return ports.find((p) => p.nodePort === target.port && (p.protocol ?? 'TCP') === target.protocol);
   void dialled;
   return ports.find((p) => p.port === target.port && (p.protocol ?? 'TCP') === target.protocol);
+}
+
+/** A port's rules as one node programs them for one Service version. */
+interface ProgrammedPort {
+  readonly info: ServicePortInfo;
+  readonly categorized: CategorizedEndpoints;
+  readonly backends: WeakMap<
+    readonly ProxyEndpoint[],
+    { readonly backends: readonly Backend[]; readonly byId: ReadonlyMap<string, ProxyEndpoint> }
+  >;
 }
 
 export type { ServiceVersion };

@@ -1,0 +1,516 @@
+import { compileLabelSelector, parseLabelSelector, type LabelMatcher } from '@knsim/api';
+import {
+  SECOND,
+  sampleDuration,
+  type Duration,
+  type Instant,
+  type RandomStream,
+  type TimerHandle,
+} from '@knsim/core';
+import type { Cluster, ClusterState, PodRecord } from '@knsim/control-plane';
+import type { ClusterDns } from '@knsim/dns';
+import type { ConnectResult, DataPlane } from '@knsim/kube-proxy';
+import { Network } from './Network.js';
+import type { TrafficMetrics } from './TrafficMetrics.js';
+import type { ResolvedServer, ResolvedWorkload, ResolvedNetwork } from './TrafficSpec.js';
+
+/** Every way a request can end. */
+export type RequestOutcome =
+  'ok' | 'timeout' | 'refused' | 'reset' | 'no_endpoints' | 'dns_failure' | 'dropped' | 'denied';
+
+interface Connection {
+  readonly id: number;
+  readonly client: string;
+  readonly clientNode: string | undefined;
+  readonly backendPod: string;
+  readonly backendNode: string;
+  readonly backend: string; // ip:port
+  readonly expiresAt: Instant;
+  inFlight: number;
+  broken: boolean;
+}
+
+interface Request {
+  readonly workload: WorkloadRuntime;
+  readonly intendedAt: Instant;
+  attempt: number;
+  done: boolean;
+  timer: TimerHandle | undefined;
+  connection: Connection | undefined;
+  serverPod: string | undefined;
+  user: number | undefined;
+  /** The connection was dropped (DROP rule): the timeout is reported as `dropped`. */
+  dropped?: boolean;
+}
+
+interface ServerRuntime {
+  readonly pod: string;
+  readonly settings: {
+    readonly serviceTime: ResolvedServer['serviceTime'];
+    readonly concurrency: number;
+    readonly queueLimit: number;
+    readonly onTermination: ResolvedServer['onTermination'];
+  };
+  busy: number;
+  readonly queue: Request[];
+  readonly inService: Set<Request>;
+}
+
+interface WorkloadRuntime {
+  readonly spec: ResolvedWorkload;
+  readonly arrivals: RandomStream;
+  readonly picks: RandomStream;
+  clients: string[] | undefined;
+  readonly pools: Map<string, Connection[]>;
+  readonly dnsCache: Map<string, { ip: string; expires: Instant }>;
+  readonly matcher: LabelMatcher | undefined;
+}
+
+/**
+ * The traffic of a run: client workloads sending requests through the data plane to servers
+ * with queues, over a network with per-hop latency. Every request ends in exactly one outcome
+ * with its latency measured from the intended send time (so queueing behind a slow server is
+ * not hidden, as in HdrHistogram's coordinated-omission correction). The per-request path is
+ * plain code on kernel timers: no rxjs and no immer.
+ */
+export class TrafficEngine {
+  readonly cluster: Cluster;
+  readonly dataPlane: DataPlane;
+  readonly dns: ClusterDns | undefined;
+  readonly network: Network;
+  readonly metrics: TrafficMetrics;
+  readonly #servers = new Map<string, ServerRuntime>();
+  readonly #serverSpecs: readonly ResolvedServer[];
+  readonly #workloads: WorkloadRuntime[] = [];
+  readonly #connectionsByBackendPod = new Map<string, Set<Connection>>();
+  readonly #rng: RandomStream;
+  #nextConnection = 0;
+  #clientsDirty = true;
+
+  constructor(options: {
+    cluster: Cluster;
+    dataPlane: DataPlane;
+    dns?: ClusterDns;
+    workloads: readonly ResolvedWorkload[];
+    servers: readonly ResolvedServer[];
+    network: ResolvedNetwork;
+    metrics: TrafficMetrics;
+  }) {
+    this.cluster = options.cluster;
+    this.dataPlane = options.dataPlane;
+    this.dns = options.dns;
+    this.metrics = options.metrics;
+    this.#serverSpecs = options.servers;
+    this.#rng = this.cluster.sim.rng('traffic/engine');
+    this.network = new Network(options.network, this.cluster.sim.rng('traffic/network'));
+    for (const spec of options.workloads) {
+      const from = spec.from;
+      this.#workloads.push({
+        spec,
+        arrivals: this.cluster.sim.rng(`traffic/arrivals/${spec.name}`),
+        picks: this.cluster.sim.rng(`traffic/clients/${spec.name}`),
+        clients: undefined,
+        pools: new Map(),
+        dnsCache: new Map(),
+        matcher: 'pods' in from ? compileLabelSelector(parseLabelSelector(from.pods.selector)) : undefined,
+      });
+    }
+    // Server containers that stop take their connections (and what is in service) with them.
+    this.cluster.sim.events$.subscribe((event) => {
+      switch (event.type) {
+        case 'PodCreated':
+        case 'PodDeleted':
+        case 'PodLabelsChanged':
+          this.#clientsDirty = true;
+          if (event.type === 'PodDeleted') this.#serverGone(event.pod, 'reset');
+          return;
+        case 'PodContainersExited':
+        case 'PodCompleted':
+          this.#serverGone(event.pod, 'reset');
+          return;
+        case 'NodeKubeletStopped':
+          if (event.state === 'crashed')
+            for (const pod of this.cluster.index.podsOnNode(event.node)) this.#serverGone(pod, 'timeout');
+          return;
+        default:
+          return;
+      }
+    });
+  }
+
+  /** Schedules every workload's first arrivals. Call once, before running the simulation. */
+  start(): void {
+    for (const workload of this.#workloads) {
+      const spec = workload.spec;
+      if (spec.arrival.kind === 'closedLoop') {
+        for (let user = 0; user < spec.arrival.users; user++) {
+          this.#at(
+            spec.start +
+              Math.round(
+                workload.arrivals.uniform(
+                  0,
+                  Math.max(1, sampleDuration(spec.arrival.thinkTime, workload.arrivals)),
+                ),
+              ),
+            () => this.#send(workload, user),
+          );
+        }
+      } else {
+        this.#scheduleArrival(workload, spec.start);
+      }
+    }
+  }
+
+  #at(at: Instant, callback: () => void): TimerHandle {
+    return this.cluster.sim.queue.schedule(Math.max(at, this.cluster.now), callback);
+  }
+
+  #scheduleArrival(workload: WorkloadRuntime, after: Instant): void {
+    const spec = workload.spec;
+    if (spec.arrival.kind === 'closedLoop') return;
+    const gap =
+      spec.arrival.kind === 'poisson'
+        ? workload.arrivals.exponential(SECOND / spec.arrival.rate)
+        : SECOND / spec.arrival.rate;
+    const at = after + Math.max(1, Math.round(gap));
+    if (spec.stop !== undefined && at > spec.stop) return;
+    this.#at(at, () => {
+      this.#send(workload, undefined);
+      this.#scheduleArrival(workload, at);
+    });
+  }
+
+  #clientsOf(workload: WorkloadRuntime, state: ClusterState): string[] {
+    if (this.#clientsDirty) {
+      for (const w of this.#workloads) w.clients = undefined;
+      this.#clientsDirty = false;
+    }
+    if (workload.clients === undefined) {
+      const from = workload.spec.from;
+      if ('external' in from) {
+        workload.clients = (from.external.ips ?? ['203.0.113.10']).map((ip) => `external:${ip}`);
+      } else {
+        const namespace = from.pods.namespace;
+        const clients: string[] = [];
+        for (const pod of state.pods.values()) {
+          if (namespace !== undefined && pod.namespace !== namespace) continue;
+          if (workload.matcher?.(pod.labels) === true) clients.push(pod.key);
+        }
+        workload.clients = clients.sort();
+      }
+    }
+    return workload.clients;
+  }
+
+  /** A new request (or the next one of a closed-loop user) at its intended send time, now. */
+  #send(workload: WorkloadRuntime, user: number | undefined): void {
+    const request: Request = {
+      workload,
+      intendedAt: this.cluster.now,
+      attempt: 0,
+      done: false,
+      timer: undefined,
+      connection: undefined,
+      serverPod: undefined,
+      user,
+    };
+    request.timer = this.#at(this.cluster.now + workload.spec.timeout, () =>
+      this.#finish(request, 'timeout'),
+    );
+    this.#attempt(request);
+  }
+
+  #attempt(request: Request): void {
+    const workload = request.workload;
+    const spec = workload.spec;
+    const state = this.cluster.state;
+    const clients = this.#clientsOf(workload, state);
+    if (clients.length === 0) return this.#finish(request, 'refused');
+    const client = clients[workload.picks.int(0, clients.length - 1)] as string;
+    const clientPod = client.startsWith('external:') ? undefined : state.pods.get(client);
+    if (clientPod !== undefined && (!clientPod.containersRunning || clientPod.podIP === undefined))
+      return this.#finish(request, 'refused');
+    const clientNode = clientPod?.nodeName;
+
+    // Reuse a pooled connection when the workload keeps connections.
+    if (spec.mode !== 'per-request') {
+      const connection = this.#pooledConnection(workload, client);
+      if (connection !== undefined) return this.#onConnection(request, connection, 0);
+    }
+    // Resolve the target as the client would (DNS queries are traffic too).
+    const target = this.#resolve(workload, client, clientPod, state);
+    if (target.ip === undefined) {
+      return this.#after(target.delay, request, () => this.#failOrRetry(request, 'dns_failure'));
+    }
+    const source =
+      clientPod === undefined
+        ? {
+            kind: 'external' as const,
+            ip: client.slice('external:'.length),
+            ...('external' in spec.from && spec.from.external.via !== undefined
+              ? { via: spec.from.external.via }
+              : {}),
+          }
+        : { kind: 'pod' as const, pod: client };
+    const result = this.dataPlane.connect(
+      source,
+      { ip: target.ip, port: spec.port, protocol: spec.protocol },
+      { trace: false },
+    );
+    this.#onConnect(request, result, client, clientNode, target.delay, state);
+  }
+
+  #resolve(
+    workload: WorkloadRuntime,
+    client: string,
+    clientPod: PodRecord | undefined,
+    state: ClusterState,
+  ): { ip: string | undefined; delay: Duration } {
+    const host = workload.spec.host;
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return { ip: host, delay: 0 };
+    if (host.startsWith('service/')) {
+      const [namespace, name] = host.slice('service/'.length).split('/');
+      const ip = state.services.get(`${namespace}/${name}`)?.service.spec.clusterIP;
+      return { ip: ip === undefined || ip === 'None' || ip === '' ? undefined : ip, delay: 0 };
+    }
+    if (this.dns === undefined || clientPod === undefined) return { ip: undefined, delay: 0 };
+    const cached = workload.dnsCache.get(client);
+    const now = this.cluster.now;
+    if (cached !== undefined && cached.expires > now) return { ip: cached.ip, delay: 0 };
+    const result = this.dns.resolve(client, host, 'A');
+    this.metrics.dnsQueries(workload.spec.name, result.tries.length);
+    // Each query is a UDP round trip to a CoreDNS pod.
+    let delay = 0;
+    for (let i = 0; i < result.tries.length; i++)
+      delay += 2 * this.network.oneWay(state, clientPod.nodeName, clientPod.nodeName) + 100;
+    const record = result.response?.answer.find((r) => r.type === 'A');
+    if (!result.ok || record === undefined) {
+      const timedOut = result.tries.some((t) => t.rcode === 'TIMEOUT');
+      return { ip: undefined, delay: timedOut ? workload.spec.timeout : delay };
+    }
+    workload.dnsCache.set(client, { ip: record.data, expires: now + record.ttl * SECOND });
+    return { ip: record.data, delay };
+  }
+
+  #onConnect(
+    request: Request,
+    result: ConnectResult,
+    client: string,
+    clientNode: string | undefined,
+    resolveDelay: Duration,
+    state: ClusterState,
+  ): void {
+    const spec = request.workload.spec;
+    const proxyNode = result.node ?? clientNode;
+    if (result.result !== 'connected' || result.backend === null || result.backend.pod === null) {
+      const toProxy = resolveDelay + 2 * this.network.oneWay(state, clientNode, proxyNode ?? clientNode);
+      if (result.result === 'refused') {
+        return this.#after(toProxy, request, () =>
+          this.#failOrRetry(request, result.reason === 'no endpoints (REJECT)' ? 'no_endpoints' : 'refused'),
+        );
+      }
+      // Dropped or unroutable: nothing answers; the client gives up at its timeout.
+      if (result.result === 'dropped') request.dropped = true;
+      return;
+    }
+    const backendPod = result.backend.pod;
+    const backendNode = state.pods.get(backendPod)?.nodeName ?? '';
+    if (this.network.lost()) return; // SYNs lost: the client times out
+    const handshake = resolveDelay + 2 * this.network.oneWay(state, clientNode, backendNode);
+    const maxAge =
+      spec.maxAge === undefined
+        ? Number.POSITIVE_INFINITY
+        : spec.maxAge * (1 + request.workload.picks.uniform(-spec.maxAgeJitter, spec.maxAgeJitter));
+    const connection: Connection = {
+      id: ++this.#nextConnection,
+      client,
+      clientNode,
+      backendPod,
+      backendNode,
+      backend: `${result.backend.ip}:${result.backend.port}`,
+      expiresAt: this.cluster.now + Math.round(maxAge),
+      inFlight: 0,
+      broken: false,
+    };
+    this.metrics.connection(spec.name, connection.backend, backendPod);
+    let byPod = this.#connectionsByBackendPod.get(backendPod);
+    if (byPod === undefined) this.#connectionsByBackendPod.set(backendPod, (byPod = new Set()));
+    byPod.add(connection);
+    if (spec.mode !== 'per-request') {
+      let pool = request.workload.pools.get(client);
+      if (pool === undefined) request.workload.pools.set(client, (pool = []));
+      pool.push(connection);
+    }
+    this.#onConnection(request, connection, handshake);
+  }
+
+  #pooledConnection(workload: WorkloadRuntime, client: string): Connection | undefined {
+    const pool = workload.pools.get(client);
+    if (pool === undefined) return undefined;
+    const now = this.cluster.now;
+    for (let i = pool.length - 1; i >= 0; i--) {
+      const connection = pool[i] as Connection;
+      if (connection.broken || connection.expiresAt <= now) {
+        pool.splice(i, 1);
+        this.#close(connection);
+      }
+    }
+    if (workload.spec.mode === 'multiplexed') return pool[0];
+    // HTTP/1.1: one request at a time per connection; open a new one while the pool has room.
+    const idle = pool.find((c) => c.inFlight === 0);
+    if (idle !== undefined || pool.length >= workload.spec.poolSize)
+      return idle ?? pool[workload.picks.int(0, pool.length - 1)];
+    return undefined;
+  }
+
+  #onConnection(request: Request, connection: Connection, delay: Duration): void {
+    const state = this.cluster.state;
+    request.connection = connection;
+    connection.inFlight++;
+    this.metrics.request(request.workload.spec.name, connection.backend, connection.backendPod);
+    const toServer = delay + this.network.oneWay(state, connection.clientNode, connection.backendNode);
+    this.#after(toServer, request, () => this.#arrive(request, connection));
+  }
+
+  #arrive(request: Request, connection: Connection): void {
+    const state = this.cluster.state;
+    const pod = state.pods.get(connection.backendPod);
+    const node = pod?.nodeName === undefined ? undefined : state.nodes.get(pod.nodeName);
+    if (pod === undefined || connection.broken) return this.#failOrRetry(request, 'reset');
+    if (node?.kubelet === 'crashed') return; // no answer: timeout
+    if (!pod.containersRunning) return this.#failOrRetry(request, 'reset');
+    const server = this.#server(pod);
+    if (pod.deletionRequestedAt !== undefined && server.settings.onTermination === 'stop-accepting')
+      return this.#failOrRetry(request, 'reset');
+    request.serverPod = pod.key;
+    if (server.busy < server.settings.concurrency) this.#serve(server, request);
+    else if (server.queue.length < server.settings.queueLimit) server.queue.push(request);
+    else this.#failOrRetry(request, 'refused', 'server queue full');
+  }
+
+  #serve(server: ServerRuntime, request: Request): void {
+    server.busy++;
+    server.inService.add(request);
+    const serviceTime = sampleDuration(server.settings.serviceTime, this.#rng);
+    this.#at(this.cluster.now + serviceTime, () => {
+      if (!server.inService.delete(request)) return; // the server died meanwhile
+      server.busy--;
+      this.#next(server);
+      if (request.done) return;
+      const connection = request.connection as Connection;
+      const back = this.network.oneWay(this.cluster.state, connection.backendNode, connection.clientNode);
+      this.#after(back, request, () => this.#finish(request, 'ok'));
+    });
+  }
+
+  #next(server: ServerRuntime): void {
+    while (server.busy < server.settings.concurrency && server.queue.length > 0) {
+      const waiting = server.queue.shift() as Request;
+      if (!waiting.done) this.#serve(server, waiting);
+    }
+  }
+
+  #server(pod: PodRecord): ServerRuntime {
+    let server = this.#servers.get(pod.key);
+    if (server === undefined) {
+      const spec = this.#serverSpecs.find(
+        (s) =>
+          (s.namespace === undefined || s.namespace === pod.namespace) &&
+          (s.selector === undefined || compileLabelSelector(parseLabelSelector(s.selector))(pod.labels)),
+      ) as ResolvedServer;
+      const override = spec.overrides.get(pod.key) ?? spec.overrides.get(pod.name);
+      server = {
+        pod: pod.key,
+        settings: {
+          serviceTime: override?.serviceTime ?? spec.serviceTime,
+          concurrency: override?.concurrency ?? spec.concurrency,
+          queueLimit: spec.queueLimit,
+          onTermination: spec.onTermination,
+        },
+        busy: 0,
+        queue: [],
+        inService: new Set(),
+      };
+      this.#servers.set(pod.key, server);
+    }
+    return server;
+  }
+
+  /** A server pod's containers stopped or its node died: its connections break. */
+  #serverGone(pod: string, outcome: 'reset' | 'timeout'): void {
+    const server = this.#servers.get(pod);
+    if (server !== undefined) {
+      this.#servers.delete(pod);
+      for (const request of [...server.inService, ...server.queue]) {
+        if (outcome === 'reset') this.#failOrRetry(request, 'reset');
+      }
+      server.inService.clear();
+      server.queue.length = 0;
+    }
+    for (const connection of this.#connectionsByBackendPod.get(pod) ?? []) connection.broken = true;
+    this.#connectionsByBackendPod.delete(pod);
+  }
+
+  #close(connection: Connection): void {
+    this.#connectionsByBackendPod.get(connection.backendPod)?.delete(connection);
+  }
+
+  #after(delay: Duration, request: Request, callback: () => void): void {
+    this.#at(this.cluster.now + Math.max(0, Math.round(delay)), () => {
+      if (!request.done) callback();
+    });
+  }
+
+  #failOrRetry(request: Request, outcome: RequestOutcome, _reason?: string): void {
+    if (request.done) return;
+    const retries = request.workload.spec.retries;
+    const connection = request.connection;
+    if (connection !== undefined) {
+      connection.inFlight--;
+      if (outcome === 'reset') connection.broken = true;
+      request.connection = undefined;
+    }
+    if (request.attempt < retries.attempts) {
+      request.attempt++;
+      const base = Math.min(retries.maxBackoff, retries.backoff * 2 ** (request.attempt - 1));
+      const wait = Math.round(base * (1 - retries.jitter * this.#rng.next()));
+      this.#at(this.cluster.now + wait, () => {
+        if (!request.done) this.#attempt(request);
+      });
+      return;
+    }
+    this.#finish(request, outcome);
+  }
+
+  #finish(request: Request, outcome: RequestOutcome): void {
+    if (request.done) return;
+    request.done = true;
+    if (request.timer !== undefined) this.cluster.sim.queue.cancel(request.timer);
+    const connection = request.connection;
+    if (connection !== undefined) {
+      connection.inFlight--;
+      if (outcome === 'timeout') connection.broken = true; // clients drop a connection that timed out
+      if (request.workload.spec.mode === 'per-request') this.#close(connection);
+    }
+    const final = outcome === 'timeout' && request.dropped === true ? 'dropped' : outcome;
+    const latency = this.cluster.now - request.intendedAt;
+    this.metrics.outcome(request.workload.spec.name, final, latency, this.cluster.now, connection?.backend);
+    const workload = request.workload;
+    if (workload.spec.sample > 0 && this.#rng.next() < workload.spec.sample) {
+      this.cluster.sim.emit({
+        type: 'RequestSampled',
+        workload: workload.spec.name,
+        outcome: final,
+        latency,
+        backend: connection?.backend ?? null,
+      } as never);
+    }
+    // A closed-loop user thinks, then sends its next request.
+    if (request.user !== undefined && workload.spec.arrival.kind === 'closedLoop') {
+      const think = sampleDuration(workload.spec.arrival.thinkTime, workload.arrivals);
+      const next = this.cluster.now + think;
+      if (workload.spec.stop === undefined || next <= workload.spec.stop)
+        this.#at(next, () => this.#send(workload, request.user));
+    }
+  }
+}

@@ -1,0 +1,117 @@
+import type { Duration, Instant } from '@knsim/core';
+import { BackendCounters } from './metrics/BackendCounters.js';
+import { fairnessReport, type FairnessReport } from './metrics/fairness.js';
+import type { LatencySummary } from './metrics/LatencyHistogram.js';
+import { WindowedMetrics, type WindowPoint } from './metrics/WindowedMetrics.js';
+
+interface WorkloadMetrics {
+  readonly windows: WindowedMetrics;
+  readonly backends: BackendCounters;
+  readonly pods: BackendCounters;
+  dnsQueries: number;
+}
+
+/** What a workload did, for reports. */
+export interface WorkloadSummary {
+  readonly name: string;
+  readonly requests: number;
+  readonly outcomes: Readonly<Record<string, number>>;
+  readonly successRatio: number;
+  /** Latency of successful requests, µs, from the intended send time. */
+  readonly latency: LatencySummary;
+  readonly dnsQueries: number;
+  /** Requests and connections per backend pod. */
+  readonly backends: Readonly<Record<string, { readonly requests: number; readonly connections: number }>>;
+  readonly fairness: { readonly requests: FairnessReport; readonly connections: FairnessReport };
+  readonly series: readonly WindowPoint[];
+}
+
+/**
+ * The aggregate metrics of a run: per workload, outcome counts, latency histograms (whole run
+ * and per time window), DNS queries, and request and connection counts per backend pod. Memory
+ * grows with windows and backends, never with requests.
+ */
+export class TrafficMetrics {
+  readonly #window: Duration;
+  readonly #workloads = new Map<string, WorkloadMetrics>();
+
+  constructor(options: { window?: Duration } = {}) {
+    this.#window = options.window ?? 1_000_000;
+  }
+
+  #of(workload: string): WorkloadMetrics {
+    let metrics = this.#workloads.get(workload);
+    if (metrics === undefined) {
+      metrics = {
+        windows: new WindowedMetrics({ width: this.#window }),
+        backends: new BackendCounters(),
+        pods: new BackendCounters(),
+        dnsQueries: 0,
+      };
+      this.#workloads.set(workload, metrics);
+    }
+    return metrics;
+  }
+
+  outcome(workload: string, outcome: string, latency: Duration, at: Instant, _backend?: string): void {
+    const metrics = this.#of(workload);
+    metrics.windows.record(at, outcome, outcome === 'ok' ? latency : undefined);
+  }
+
+  connection(workload: string, backend: string, pod: string): void {
+    const metrics = this.#of(workload);
+    metrics.backends.recordConnectionOpen(backend);
+    metrics.pods.recordConnectionOpen(pod);
+  }
+
+  request(workload: string, backend: string, pod: string): void {
+    const metrics = this.#of(workload);
+    metrics.backends.recordRequest(backend);
+    metrics.pods.recordRequest(pod);
+  }
+
+  dnsQueries(workload: string, count: number): void {
+    this.#of(workload).dnsQueries += count;
+  }
+
+  /** Registers backends that should count even if they never get traffic (for fairness). */
+  expectBackends(workload: string, pods: Iterable<string>): void {
+    const metrics = this.#of(workload);
+    for (const pod of pods) metrics.pods.register(pod);
+  }
+
+  workloads(): string[] {
+    return [...this.#workloads.keys()].sort();
+  }
+
+  summary(workload: string, until?: Instant): WorkloadSummary {
+    const metrics = this.#of(workload);
+    const outcomes: Record<string, number> = {};
+    let total = 0;
+    for (const outcome of metrics.windows.totals.outcomes()) {
+      const count = metrics.windows.totals.get(outcome);
+      outcomes[outcome] = count;
+      total += count;
+    }
+    const pods = metrics.pods.backends();
+    const backends: Record<string, { requests: number; connections: number }> = {};
+    for (const pod of pods) {
+      const stats = metrics.pods.get(pod);
+      backends[pod] = { requests: stats?.requests ?? 0, connections: stats?.connections ?? 0 };
+    }
+    return {
+      name: workload,
+      requests: total,
+      outcomes,
+      successRatio: total === 0 ? 1 : (outcomes['ok'] ?? 0) / total,
+      latency: metrics.windows.latency.summary(),
+      dnsQueries: metrics.dnsQueries,
+      backends,
+      fairness: {
+        requests: fairnessReport(metrics.pods.counts('requests', pods)),
+        connections: fairnessReport(metrics.pods.counts('connections', pods)),
+      },
+      series: metrics.windows.series(until === undefined ? {} : { until }),
+    };
+  }
+}
