@@ -1,5 +1,6 @@
 import { formatTable, peakRssMiB, type Measurement } from './harness.js';
 import { controlPlaneBenchmarks } from './controlPlane.js';
+import { dataPlaneBenchmarks } from './dataPlane.js';
 import { kernelBenchmarks } from './kernel.js';
 import { storeBenchmarks } from './store.js';
 
@@ -8,6 +9,7 @@ const SUITES: Readonly<Record<string, (options: { quick: boolean }) => Measureme
   kernel: kernelBenchmarks,
   store: storeBenchmarks,
   'control-plane': controlPlaneBenchmarks,
+  'data-plane': (options) => dataPlaneBenchmarks(options, undefined),
 };
 
 function usage(): string {

@@ -64,6 +64,17 @@ interface WorkloadRuntime {
   readonly pools: Map<string, Connection[]>;
   readonly dnsCache: Map<string, { ip: string; expires: Instant }>;
   readonly matcher: LabelMatcher | undefined;
+  /** How `spec.host` is resolved, decided once. */
+  readonly target:
+    { readonly kind: 'ip' } | { readonly kind: 'service'; readonly key: string } | { readonly kind: 'dns' };
+}
+
+const NO_DELAY = 0;
+
+function targetKind(host: string): WorkloadRuntime['target'] {
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return { kind: 'ip' };
+  if (host.startsWith('service/')) return { kind: 'service', key: host.slice('service/'.length) };
+  return { kind: 'dns' };
 }
 
 /**
@@ -113,6 +124,7 @@ export class TrafficEngine {
         pools: new Map(),
         dnsCache: new Map(),
         matcher: 'pods' in from ? compileLabelSelector(parseLabelSelector(from.pods.selector)) : undefined,
+        target: targetKind(spec.host),
       });
     }
     // Server containers that stop take their connections (and what is in service) with them.
@@ -192,9 +204,11 @@ export class TrafficEngine {
       } else {
         const namespace = from.pods.namespace;
         const clients: string[] = [];
-        for (const pod of state.pods.values()) {
-          if (namespace !== undefined && pod.namespace !== namespace) continue;
-          if (workload.matcher?.(pod.labels) === true) clients.push(pod.key);
+        const candidates =
+          namespace === undefined ? state.pods.keys() : this.cluster.index.podsInNamespace(namespace);
+        for (const key of candidates) {
+          const pod = state.pods.get(key);
+          if (pod !== undefined && workload.matcher?.(pod.labels) === true) clients.push(pod.key);
         }
         workload.clients = clients.sort();
       }
@@ -267,11 +281,10 @@ export class TrafficEngine {
     state: ClusterState,
   ): { ip: string | undefined; delay: Duration } {
     const host = workload.spec.host;
-    if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return { ip: host, delay: 0 };
-    if (host.startsWith('service/')) {
-      const [namespace, name] = host.slice('service/'.length).split('/');
-      const ip = state.services.get(`${namespace}/${name}`)?.service.spec.clusterIP;
-      return { ip: ip === undefined || ip === 'None' || ip === '' ? undefined : ip, delay: 0 };
+    if (workload.target.kind === 'ip') return { ip: host, delay: 0 };
+    if (workload.target.kind === 'service') {
+      const ip = state.services.get(workload.target.key)?.service.spec.clusterIP;
+      return { ip: ip === undefined || ip === 'None' || ip === '' ? undefined : ip, delay: NO_DELAY };
     }
     if (this.dns === undefined || clientPod === undefined) return { ip: undefined, delay: 0 };
     const cached = workload.dnsCache.get(client);

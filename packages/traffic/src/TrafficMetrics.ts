@@ -6,7 +6,6 @@ import { WindowedMetrics, type WindowPoint } from './metrics/WindowedMetrics.js'
 
 interface WorkloadMetrics {
   readonly windows: WindowedMetrics;
-  readonly backends: BackendCounters;
   readonly pods: BackendCounters;
   dnsQueries: number;
 }
@@ -44,7 +43,6 @@ export class TrafficMetrics {
     if (metrics === undefined) {
       metrics = {
         windows: new WindowedMetrics({ width: this.#window }),
-        backends: new BackendCounters(),
         pods: new BackendCounters(),
         dnsQueries: 0,
       };
@@ -58,16 +56,12 @@ export class TrafficMetrics {
     metrics.windows.record(at, outcome, outcome === 'ok' ? latency : undefined);
   }
 
-  connection(workload: string, backend: string, pod: string): void {
-    const metrics = this.#of(workload);
-    metrics.backends.recordConnectionOpen(backend);
-    metrics.pods.recordConnectionOpen(pod);
+  connection(workload: string, _backend: string, pod: string): void {
+    this.#of(workload).pods.recordConnectionOpen(pod);
   }
 
-  request(workload: string, backend: string, pod: string): void {
-    const metrics = this.#of(workload);
-    metrics.backends.recordRequest(backend);
-    metrics.pods.recordRequest(pod);
+  request(workload: string, _backend: string, pod: string): void {
+    this.#of(workload).pods.recordRequest(pod);
   }
 
   dnsQueries(workload: string, count: number): void {

@@ -96,6 +96,7 @@ export class DataPlane {
   constructor(cluster: Cluster) {
     this.cluster = cluster;
     const config = cluster.config;
+    this.#apiServer = apiServerAddress(config);
     this.views = new ProxyViews({
       seed: cluster.sim.random.seed,
       propagation: config.timings.proxyPropagation,
@@ -236,7 +237,7 @@ export class DataPlane {
         service: serviceKey,
       });
     }
-    const programmed = this.#programmed(version, service, servicePort, proxyNodeRecord);
+    const programmed = this.#programmed(version, serviceKey, service, servicePort, proxyNodeRecord);
     const { info, categorized } = programmed;
     const detector = this.#detector(state, proxyNode);
     const verdict = newConnectionVerdict({
@@ -353,6 +354,8 @@ export class DataPlane {
   }
 
   readonly #sliceOwners = new Map<string, string>();
+  readonly #apiServer: string;
+  readonly #listening = new WeakMap<PodRecord, ReadonlySet<string>>();
   #addresses: { nodes: ClusterState['nodes']; byAddress: Map<string, NodeRecord> } | undefined;
   readonly #podsByIp = new Map<string, string>();
   readonly #rules = new WeakMap<ServiceVersion, Map<string, ProgrammedPort>>();
@@ -369,6 +372,7 @@ export class DataPlane {
   /** What one node programs for one port of one Service version (computed once, then reused). */
   #programmed(
     version: ServiceVersion,
+    serviceKey: string,
     service: Service,
     servicePort: ServicePort,
     node: NodeRecord,
@@ -387,7 +391,8 @@ export class DataPlane {
         externalTrafficPolicy: info.externalTrafficPolicy,
         externallyAccessible: info.externallyAccessible,
       });
-      programmed = { info, categorized, backends: new WeakMap() };
+      const portKey = `${node.name}\u0000${serviceKey}\u0000${servicePort.name ?? ''}/${servicePort.protocol ?? 'TCP'}`;
+      programmed = { info, categorized, backends: new WeakMap(), portKey };
       byNode.set(key, programmed);
     }
     return programmed;
@@ -422,7 +427,8 @@ export class DataPlane {
     target: ConnectTarget,
     now: Instant,
   ): ProxyEndpoint | undefined {
-    const portKey = `${node}\u0000${serviceKey}\u0000${port.name ?? ''}/${port.protocol ?? 'TCP'}`;
+    // Balancer state lives per (node, Service port), across versions of the rules.
+    const portKey = programmed.portKey;
     // sessionAffinity: ClientIP pins a client to its endpoint while it keeps connecting.
     if (service.spec.sessionAffinity === 'ClientIP') {
       const timeout = (service.spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800) * SECOND;
@@ -530,7 +536,7 @@ export class DataPlane {
       return fail('timeout', `node ${node} is partitioned from the source`);
     for (const podKey of this.cluster.index.podsOnNode(node)) {
       const pod = state.pods.get(podKey);
-      if (pod?.spec.hostNetwork === true && pod.containersRunning && listens(pod, target)) {
+      if (pod?.spec.hostNetwork === true && pod.containersRunning && this.#listens(pod, target)) {
         hops.push(`node ${node}: host-network pod ${podKey}`);
         return {
           result: 'connected',
@@ -561,7 +567,7 @@ export class DataPlane {
   ): ConnectResult {
     const extra = decided ?? {};
     const backend = { ip, port: target.port, pod: null as string | null };
-    if (ip === apiServerAddress(this.cluster.config)) {
+    if (ip === this.#apiServer) {
       hops.push(`API server ${ip}`);
       if (target.port !== 6443)
         return fail('refused', `the API server does not listen on ${target.port}`, { ...extra, backend });
@@ -601,7 +607,7 @@ export class DataPlane {
     hops.push(`pod ${owner} (${ip})`);
     if (!pod.containersRunning)
       return fail('refused', `${owner} has no running container`, { ...extra, backend });
-    if (!listens(pod, target))
+    if (!this.#listens(pod, target))
       return fail('refused', `nothing listens on ${ip}:${target.port}/${target.protocol}`, {
         ...extra,
         backend,
@@ -619,19 +625,26 @@ export class DataPlane {
     };
   }
 
+  /** A pod listens on its declared container ports; a pod that declares none, on every port. */
+  #listens(pod: PodRecord, target: ConnectTarget): boolean {
+    let ports = this.#listening.get(pod);
+    if (ports === undefined) {
+      ports = new Set(
+        pod.spec.containers
+          .flatMap((c) => c.ports ?? [])
+          .map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`),
+      );
+      this.#listening.set(pod, ports);
+    }
+    return ports.size === 0 || ports.has(`${target.port}/${target.protocol}`);
+  }
+
   #podByIp(state: ClusterState, ip: string): string | undefined {
     const pod = this.#podsByIp.get(ip);
     // hostNetwork pods share the node's address: only a pod's own IP identifies it.
     const record = pod === undefined ? undefined : state.pods.get(pod);
     return record !== undefined && record.podIP === ip && record.spec.hostNetwork !== true ? pod : undefined;
   }
-}
-
-/** A pod listens on its declared container ports; a pod that declares none, on every port. */
-function listens(pod: PodRecord, target: ConnectTarget): boolean {
-  const ports = pod.spec.containers.flatMap((c) => c.ports ?? []);
-  if (ports.length === 0) return true;
-  return ports.some((p) => p.containerPort === target.port && (p.protocol ?? 'TCP') === target.protocol);
 }
 
 function matchingPort(
@@ -651,6 +664,7 @@ function matchingPort(
 interface ProgrammedPort {
   readonly info: ServicePortInfo;
   readonly categorized: CategorizedEndpoints;
+  readonly portKey: string;
   readonly backends: WeakMap<
     readonly ProxyEndpoint[],
     { readonly backends: readonly Backend[]; readonly byId: ReadonlyMap<string, ProxyEndpoint> }

@@ -55,7 +55,7 @@ interface PairState {
 export class ProxyViews {
   readonly #options: ProxyViewOptions;
   readonly #history = new Map<string, ServiceVersion[]>();
-  readonly #pairs = new Map<string, PairState>();
+  readonly #pairs = new Map<string, Map<string, PairState>>(); // service -> node -> state
 
   constructor(options: ProxyViewOptions) {
     this.#options = options;
@@ -85,8 +85,9 @@ export class ProxyViews {
   seenBy(node: string, serviceKey: string, at: Instant): ServiceVersion | undefined {
     const versions = this.#history.get(serviceKey);
     if (versions === undefined || versions.length === 0) return undefined;
-    const key = `${node}\u0000${serviceKey}`;
-    let pair = this.#pairs.get(key);
+    let byNode = this.#pairs.get(serviceKey);
+    if (byNode === undefined) this.#pairs.set(serviceKey, (byNode = new Map()));
+    let pair = byNode.get(node);
     if (pair === undefined) {
       pair = {
         rng: new RandomStream(this.#options.seed, `kube-proxy/propagation/${node}/${serviceKey}`),
@@ -97,7 +98,7 @@ export class ProxyViews {
         scheduledSync: undefined,
         pendingDelay: undefined,
       };
-      this.#pairs.set(key, pair);
+      byNode.set(node, pair);
     }
     this.#advance(pair, versions, at);
     return pair.applied < 0 ? undefined : versions[pair.applied];
@@ -105,11 +106,12 @@ export class ProxyViews {
 
   /** True when every node that asked has programmed the latest version of every Service. */
   settledAt(at: Instant): boolean {
-    for (const [key, pair] of this.#pairs) {
-      const serviceKey = key.slice(key.indexOf('\u0000') + 1);
+    for (const [serviceKey, byNode] of this.#pairs) {
       const versions = this.#history.get(serviceKey) as ServiceVersion[];
-      this.#advance(pair, versions, at);
-      if (pair.applied !== versions.length - 1) return false;
+      for (const pair of byNode.values()) {
+        this.#advance(pair, versions, at);
+        if (pair.applied !== versions.length - 1) return false;
+      }
     }
     return true;
   }
