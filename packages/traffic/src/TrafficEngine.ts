@@ -26,6 +26,10 @@ interface Connection {
   readonly backendNode: string;
   readonly backend: string; // ip:port
   readonly expiresAt: Instant;
+  readonly openedAt: Instant;
+  /** Tells kube-proxy's balancing policy the connection ended. */
+  readonly release: ((now: number, latency: number, ok: boolean) => void) | undefined;
+  closed: boolean;
   inFlight: number;
   broken: boolean;
 }
@@ -316,6 +320,7 @@ export class TrafficEngine {
     const spec = request.workload.spec;
     const proxyNode = result.node ?? clientNode;
     if (result.result !== 'connected' || result.backend === null || result.backend.pod === null) {
+      result.release?.(this.cluster.now, 0, false);
       const toProxy = resolveDelay + 2 * this.network.oneWay(state, clientNode, proxyNode ?? clientNode);
       if (result.result === 'refused') {
         return this.#after(toProxy, request, () =>
@@ -342,6 +347,9 @@ export class TrafficEngine {
       backendNode,
       backend: `${result.backend.ip}:${result.backend.port}`,
       expiresAt: this.cluster.now + Math.round(maxAge),
+      openedAt: this.cluster.now,
+      release: result.release,
+      closed: false,
       inFlight: 0,
       broken: false,
     };
@@ -460,12 +468,18 @@ export class TrafficEngine {
       server.inService.clear();
       server.queue.length = 0;
     }
-    for (const connection of this.#connectionsByBackendPod.get(pod) ?? []) connection.broken = true;
+    for (const connection of [...(this.#connectionsByBackendPod.get(pod) ?? [])]) {
+      connection.broken = true;
+      this.#close(connection, false);
+    }
     this.#connectionsByBackendPod.delete(pod);
   }
 
-  #close(connection: Connection): void {
+  #close(connection: Connection, ok = true): void {
+    if (connection.closed) return;
+    connection.closed = true;
     this.#connectionsByBackendPod.get(connection.backendPod)?.delete(connection);
+    connection.release?.(this.cluster.now, this.cluster.now - connection.openedAt, ok && !connection.broken);
   }
 
   #after(delay: Duration, request: Request, callback: () => void): void {
@@ -481,6 +495,7 @@ export class TrafficEngine {
     if (connection !== undefined) {
       connection.inFlight--;
       if (outcome === 'reset') connection.broken = true;
+      if (request.workload.spec.mode === 'per-request') this.#close(connection, false);
       request.connection = undefined;
     }
     if (request.attempt < retries.attempts) {
@@ -503,7 +518,7 @@ export class TrafficEngine {
     if (connection !== undefined) {
       connection.inFlight--;
       if (outcome === 'timeout') connection.broken = true; // clients drop a connection that timed out
-      if (request.workload.spec.mode === 'per-request') this.#close(connection);
+      if (request.workload.spec.mode === 'per-request') this.#close(connection, outcome === 'ok');
     }
     const final = outcome === 'timeout' && request.dropped === true ? 'dropped' : outcome;
     const latency = this.cluster.now - request.intendedAt;

@@ -63,6 +63,11 @@ export interface ConnectResult {
   /** The Service dialled (`ns/name`), if any. */
   readonly service: string | null;
   readonly hops: readonly string[];
+  /**
+   * For a connection balanced by kube-proxy: tell its balancing policy that the connection
+   * ended (least-connection and adaptive policies count open connections). Not serialised.
+   */
+  readonly release?: (now: number, latency: number, ok: boolean) => void;
 }
 
 // A shared, never-filled hop list for untraced connections (pushes to it are skipped).
@@ -288,6 +293,8 @@ export class DataPlane {
       localDetector: detector,
     });
     const seenSource = masquerade.masquerade ? proxyNodeRecord.address : sourceIp;
+    const pick = this.#lastPick;
+    this.#lastPick = undefined;
     hops.push(
       `kube-proxy ${proxyNode}: ${destination} ${dialled}:${target.port} -> ${endpoint.endpoint} (DNAT${masquerade.masquerade ? ', SNAT to node' : ''})`,
     );
@@ -302,6 +309,12 @@ export class DataPlane {
       {
         ...decided,
         masqueraded: masquerade.masquerade,
+        ...(pick === undefined || pick.policy.onFinish === undefined
+          ? {}
+          : {
+              release: (at: number, latency: number, ok: boolean) =>
+                pick.policy.onFinish?.(pick.backend, at, latency, ok),
+            }),
       },
     );
   }
@@ -475,8 +488,14 @@ export class DataPlane {
       entry.backends,
       target.sourcePort === undefined ? context : { ...context, sourcePort: target.sourcePort },
     );
-    return picked === undefined ? undefined : entry.byId.get(picked.id);
+    if (picked === undefined) return undefined;
+    policy.onStart?.(picked, now);
+    this.#lastPick = { policy, backend: picked };
+    return entry.byId.get(picked.id);
   }
+
+  // The policy and backend of the connection being set up, for its `release` hook.
+  #lastPick: { policy: LoadBalancingPolicy; backend: Backend } | undefined;
 
   /** The node a cloud load balancer sends this flow to: healthy nodes only (health check under Local). */
   #balancerNode(
@@ -622,6 +641,7 @@ export class DataPlane {
       node: extra.node ?? null,
       service: extra.service ?? null,
       hops,
+      ...(extra.release === undefined ? {} : { release: extra.release }),
     };
   }
 
