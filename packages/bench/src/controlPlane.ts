@@ -60,7 +60,12 @@ export function controlPlaneBenchmarks(options: { quick: boolean }): Measurement
     // 1,000 nodes need more /24 pod ranges than a /16 holds: a /14 gives 1,024.
     const cluster = new Cluster({
       seed: 1,
-      config: { nodes: scale.nodes, zones: ['zone-a', 'zone-b', 'zone-c'], clusterCIDR: '10.128.0.0/14' },
+      config: {
+        nodes: scale.nodes,
+        zones: ['zone-a', 'zone-b', 'zone-c'],
+        clusterCIDR: '10.128.0.0/14',
+        dns: { enabled: false },
+      },
     });
     cluster.applyAll(objects);
     converged = cluster.converge({ until: HOUR }).converged;

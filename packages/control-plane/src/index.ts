@@ -81,6 +81,7 @@ export {
 } from './services/allocators.js';
 export {
   feasibleNodesToFind,
+  SchedulingScratch,
   selectNode,
   type SchedulingNode,
   type SchedulingResult,

@@ -3,7 +3,7 @@ import type { ControllerContext } from '../runtime/ControllerContext.js';
 import { workQueue } from '../runtime/Activity.js';
 import { CONTROLLER_WORKERS } from './workers.js';
 import type { ClusterEvent } from '../state/ClusterEvent.js';
-import { selectNode, type SchedulingNode } from '../scheduler/selectNode.js';
+import { SchedulingScratch, selectNode, type SchedulingNode } from '../scheduler/selectNode.js';
 
 /**
  * kube-scheduler: binds each new pod to a node (see {@link selectNode}); a pod that fits nowhere
@@ -13,6 +13,7 @@ export function schedulerController(context: ControllerContext): Observable<Clus
   let startIndex = 0;
   let nodes: SchedulingNode[] | undefined; // rebuilt after any node change
   let zones: Map<string, number> | undefined;
+  const scratch = new SchedulingScratch();
   const waiting = new Map<string, string>(); // unschedulable pod -> last message
 
   const decide = (key: string): Observable<ClusterEvent> => {
@@ -60,6 +61,7 @@ export function schedulerController(context: ControllerContext): Observable<Clus
       { podCounts: context.index.activePodCounts, peerCounts: peersByNode, zones: zones?.size ?? 0 },
       startIndex,
       context.rng('scheduler'),
+      scratch,
     );
     startIndex = result.nextStartIndex;
     if (result.ok) {

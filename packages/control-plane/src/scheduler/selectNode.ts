@@ -63,28 +63,63 @@ export function feasibleNodesToFind(nodeCount: number): number {
  * the top-scoring nodes. The unschedulable message has the API's shape:
  * `0/3 nodes are available: 1 node(s) had untolerated taint {…}, 2 Too many pods.`
  */
+/**
+ * Reusable buffers for {@link selectNode}: a scheduling cycle looks at hundreds of nodes, and
+ * allocating arrays for each of 30,000 pods is most of the cost. One per scheduler.
+ */
+export class SchedulingScratch {
+  feasible: SchedulingNode[] = [];
+  podCounts = new Float64Array(256);
+  peerCounts = new Float64Array(256);
+  spread = new Float64Array(256);
+  prefer = new Float64Array(256);
+  zoneCounts = new Float64Array(16);
+  zonePresent = new Uint8Array(16);
+
+  ensure(nodes: number, zones: number): void {
+    if (this.podCounts.length < nodes) {
+      const size = Math.max(nodes, this.podCounts.length * 2);
+      this.podCounts = new Float64Array(size);
+      this.peerCounts = new Float64Array(size);
+      this.spread = new Float64Array(size);
+      this.prefer = new Float64Array(size);
+    }
+    if (this.zoneCounts.length < zones) {
+      this.zoneCounts = new Float64Array(Math.max(zones, this.zoneCounts.length * 2));
+      this.zonePresent = new Uint8Array(this.zoneCounts.length);
+    }
+  }
+}
+
 export function selectNode(
   spec: PodSpec,
   nodes: readonly SchedulingNode[],
   counts: SchedulingCounts,
   startIndex: number,
   rng: RandomStream,
+  scratch: SchedulingScratch = new SchedulingScratch(),
 ): SchedulingResult {
   const total = nodes.length;
   if (total === 0) return { ok: false, message: 'no nodes available to schedule pods', nextStartIndex: 0 };
   const wanted = feasibleNodesToFind(total);
+  scratch.ensure(wanted, Math.max(1, counts.zones));
   const selector = Object.entries(spec.nodeSelector ?? {});
   const tolerations = spec.tolerations ?? [];
   const toleratesUnschedulable = tolerations.some((t) => toleratesTaint(t, UNSCHEDULABLE_TAINT));
-  const feasible: SchedulingNode[] = [];
-  const podCounts: number[] = [];
-  const peerCounts: number[] = [];
+  const feasible = scratch.feasible;
+  feasible.length = 0;
+  const podCounts = scratch.podCounts;
+  const peerCounts = scratch.peerCounts;
+  const peers = counts.peerCounts;
+  const anyPeers = peers.size > 0;
   let reasons: Map<string, number> | undefined;
   let processed = 0;
   const plainPod = selector.length === 0;
-  for (let i = 0; i < total && feasible.length < wanted; i++) {
-    const node = nodes[(startIndex + i) % total] as SchedulingNode;
+  let index = startIndex % total;
+  while (processed < total && feasible.length < wanted) {
+    const node = nodes[index] as SchedulingNode;
     processed++;
+    index = index + 1 === total ? 0 : index + 1;
     const podCount = counts.podCounts[node.slot] as number;
     // Fast path for the common case: an untainted, schedulable node with a pod network.
     const reason =
@@ -94,9 +129,10 @@ export function selectNode(
           : undefined
         : filterReason(spec, node, selector, tolerations, toleratesUnschedulable, podCount);
     if (reason === undefined) {
+      const at = feasible.length;
       feasible.push(node);
-      podCounts.push(podCount);
-      peerCounts.push(counts.peerCounts.size === 0 ? 0 : (counts.peerCounts.get(node.slot) ?? 0));
+      podCounts[at] = podCount;
+      peerCounts[at] = anyPeers ? (peers.get(node.slot) ?? 0) : 0;
     } else {
       reasons ??= new Map();
       reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
@@ -109,21 +145,7 @@ export function selectNode(
       .map(([reason, count]) => `${count} ${reason}`);
     return { ok: false, message: `0/${total} nodes are available: ${parts.join(', ')}.`, nextStartIndex };
   }
-  const scores = scoreNodes(tolerations, feasible, podCounts, peerCounts, counts.zones);
-  let best = -1;
-  const top: number[] = [];
-  for (let i = 0; i < scores.length; i++) {
-    const score = scores[i] as number;
-    if (score > best) {
-      best = score;
-      top.length = 0;
-      top.push(i);
-    } else if (score === best) top.push(i);
-  }
-  // Uniform among equally good nodes, as selectHost's reservoir sampling is.
-  const chosen = feasible[
-    top.length === 1 ? (top[0] as number) : (top[rng.int(0, top.length - 1)] as number)
-  ] as SchedulingNode;
+  const chosen = bestNode(tolerations, feasible, scratch, rng);
   return { ok: true, node: chosen.name, nextStartIndex };
 }
 
@@ -150,18 +172,19 @@ function filterReason(
   return undefined;
 }
 
-function scoreNodes(
+/** Scores the feasible nodes and picks uniformly among the best (selectHost's reservoir sampling). */
+function bestNode(
   tolerations: readonly NonNullable<PodSpec['tolerations']>[number][],
   nodes: readonly SchedulingNode[],
-  podCounts: readonly number[],
-  peerCounts: readonly number[],
-  zones: number,
-): Float64Array {
+  scratch: SchedulingScratch,
+  rng: RandomStream,
+): SchedulingNode {
   const n = nodes.length;
+  const { podCounts, peerCounts, spread, prefer, zoneCounts, zonePresent } = scratch;
+  zoneCounts.fill(0);
+  zonePresent.fill(0);
   // PodTopologySpread with the system defaults: fewer pods of the workload in the node's
   // hostname and zone domains scores higher.
-  const zoneCounts = new Float64Array(Math.max(1, zones));
-  const zonePresent = new Uint8Array(Math.max(1, zones));
   for (let i = 0; i < n; i++) {
     const zone = (nodes[i] as SchedulingNode).zoneIndex;
     if (zone >= 0) {
@@ -170,11 +193,9 @@ function scoreNodes(
     }
   }
   let zoneDomains = 0;
-  for (const present of zonePresent) zoneDomains += present;
+  for (let z = 0; z < zonePresent.length; z++) zoneDomains += zonePresent[z] as number;
   const hostnameWeight = Math.log(n + 2);
   const zoneWeight = Math.log(zoneDomains + 2);
-  const spread = new Float64Array(n);
-  const prefer = new Float64Array(n);
   let maxSpread = 0;
   let minSpread = Number.POSITIVE_INFINITY;
   let maxPrefer = 0;
@@ -186,17 +207,19 @@ function scoreNodes(
     spread[i] = raw;
     if (raw > maxSpread) maxSpread = raw;
     if (raw < minSpread) minSpread = raw;
+    let count = 0;
     if (node.taints.length > 0) {
       // TaintToleration: fewer untolerated PreferNoSchedule taints is better.
-      let count = 0;
       for (const taint of node.taints)
         if (taint.effect === 'PreferNoSchedule' && !tolerations.some((t) => toleratesTaint(t, taint)))
           count++;
-      prefer[i] = count;
       if (count > maxPrefer) maxPrefer = count;
     }
+    prefer[i] = count;
   }
-  const scores = new Float64Array(n);
+  let best = -1;
+  let ties = 0;
+  let chosen = 0;
   for (let i = 0; i < n; i++) {
     const spreadScore =
       maxSpread === 0 ? 100 : Math.floor((100 * (maxSpread + minSpread - (spread[i] as number))) / maxSpread);
@@ -211,8 +234,16 @@ function scoreNodes(
       ((NODE_MEMORY_BYTES - Math.min(NODE_MEMORY_BYTES, pods * DEFAULT_MEMORY_BYTES)) * 100) /
         NODE_MEMORY_BYTES,
     );
-    scores[i] =
+    const score =
       SPREAD_WEIGHT * spreadScore + TAINT_WEIGHT * taintScore + FIT_WEIGHT * Math.floor((cpu + memory) / 2);
+    if (score > best) {
+      best = score;
+      chosen = i;
+      ties = 1;
+    } else if (score === best) {
+      ties++;
+      if (rng.int(1, ties) === 1) chosen = i;
+    }
   }
-  return scores;
+  return nodes[chosen] as SchedulingNode;
 }
