@@ -5,7 +5,11 @@ type Hdr = Float64Histogram | Int32Histogram;
 
 const TWO_TO_32 = 2 ** 32;
 // Values where a mistake in the fast index would show: bucket edges, powers of two, the top.
-const PROBES = [0, 1, 2, 3, 127, 128, 255, 256, 1023, 1024, 2047, 2048, 2049, 4095, 4096, 65_535, 1_000_000, 123_456_789, 2 ** 31 - 1, 2 ** 31, TWO_TO_32 - 1];
+// prettier-ignore
+const PROBES = [
+  0, 1, 2, 3, 127, 128, 255, 256, 1023, 1024, 2047, 2048, 2049, 4095, 4096, 65_535, 1_000_000, 123_456_789,
+  2 ** 31 - 1, 2 ** 31, TWO_TO_32 - 1,
+];
 
 // HdrHistogram's bucket index for lowestDiscernibleValue 1 and values below 2^32, with integer ops
 // (clz32 and shifts) where the library uses Math.log2 and Math.pow: about 15x faster.
