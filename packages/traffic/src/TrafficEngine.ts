@@ -9,7 +9,13 @@ import {
 } from '@knsim/core';
 import type { Cluster, ClusterState, PodRecord } from '@knsim/control-plane';
 import type { ClusterDns } from '@knsim/dns';
-import type { ConnectResult, DataPlane } from '@knsim/kube-proxy';
+import {
+  createPolicy,
+  type Backend,
+  type ConnectResult,
+  type DataPlane,
+  type LoadBalancingPolicy,
+} from '@knsim/kube-proxy';
 import { Network } from './Network.js';
 import type { TrafficMetrics } from './TrafficMetrics.js';
 import type { ResolvedServer, ResolvedWorkload, ResolvedNetwork } from './TrafficSpec.js';
@@ -45,6 +51,8 @@ interface Request {
   user: number | undefined;
   /** The connection was dropped (DROP rule): the timeout is reported as `dropped`. */
   dropped?: boolean;
+  /** The client-side balancer's pick, told when the request ends. */
+  balanced?: { readonly policy: LoadBalancingPolicy; readonly backend: Backend };
 }
 
 interface ServerRuntime {
@@ -71,9 +79,22 @@ interface WorkloadRuntime {
   /** How `spec.host` is resolved, decided once. */
   readonly target:
     { readonly kind: 'ip' } | { readonly kind: 'service'; readonly key: string } | { readonly kind: 'dns' };
+  /** Client-side balancing: one policy instance per client pod, and the Service it balances over. */
+  readonly balancers: Map<string, LoadBalancingPolicy>;
+  readonly balancedService: string | undefined;
 }
 
 const NO_DELAY = 0;
+
+/** The `namespace/name` of a Service named by `service/NS/NAME` or by its DNS name, if it is one. */
+function serviceOfHost(host: string, domain: string): string | undefined {
+  if (host.startsWith('service/')) return host.slice('service/'.length);
+  const labels = host.replace(/\.$/, '').split('.');
+  const suffix = ['svc', ...domain.split('.')];
+  const rest = labels.slice(2);
+  if (labels.length >= 2 && rest.every((label, i) => label === suffix[i])) return `${labels[1]}/${labels[0]}`;
+  return undefined;
+}
 
 function targetKind(host: string): WorkloadRuntime['target'] {
   if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return { kind: 'ip' };
@@ -129,6 +150,11 @@ export class TrafficEngine {
         dnsCache: new Map(),
         matcher: 'pods' in from ? compileLabelSelector(parseLabelSelector(from.pods.selector)) : undefined,
         target: targetKind(spec.host),
+        balancers: new Map(),
+        balancedService:
+          spec.clientBalancer === undefined
+            ? undefined
+            : serviceOfHost(spec.host, this.cluster.config.clusterDomain),
       });
     }
     // Server containers that stop take their connections (and what is in service) with them.
@@ -250,6 +276,8 @@ export class TrafficEngine {
       return this.#finish(request, 'refused');
     const clientNode = clientPod?.nodeName;
 
+    if (spec.clientBalancer !== undefined)
+      return this.#attemptBalanced(request, workload, client, clientPod, state);
     // Reuse a pooled connection when the workload keeps connections.
     if (spec.mode !== 'per-request') {
       const connection = this.#pooledConnection(workload, client);
@@ -277,6 +305,82 @@ export class TrafficEngine {
     );
     this.#onConnect(request, result, client, clientNode, target.delay, state);
   }
+
+  /**
+   * Client-side balancing (gRPC, Envoy): the client knows the Service's ready endpoints, picks one
+   * per request with its policy, and keeps one multiplexed connection per endpoint, dialled
+   * directly (kube-proxy is not involved).
+   */
+  #attemptBalanced(
+    request: Request,
+    workload: WorkloadRuntime,
+    client: string,
+    clientPod: PodRecord | undefined,
+    state: ClusterState,
+  ): void {
+    const spec = workload.spec;
+    const balancer = spec.clientBalancer as NonNullable<ResolvedWorkload['clientBalancer']>;
+    const backends = this.#readyEndpoints(workload.balancedService, spec.port, state);
+    if (backends.length === 0)
+      return this.#after(0, request, () => this.#failOrRetry(request, 'no_endpoints'));
+    let policy = workload.balancers.get(client);
+    if (policy === undefined) {
+      policy = createPolicy(
+        balancer.policy,
+        this.cluster.sim.rng(`traffic/client-balancer/${spec.name}/${client}`),
+        balancer.options,
+      );
+      workload.balancers.set(client, policy);
+    }
+    const sourceIp = clientPod?.podIP ?? client.slice('external:'.length);
+    const picked = policy.pick(backends, { sourceIp, now: this.cluster.now });
+    if (picked === undefined)
+      return this.#after(0, request, () => this.#failOrRetry(request, 'no_endpoints'));
+    policy.onStart?.(picked, this.cluster.now);
+    request.balanced = { policy, backend: picked };
+    let pool = workload.pools.get(client);
+    if (pool === undefined) workload.pools.set(client, (pool = []));
+    const existing = pool.find((c) => c.backend === picked.id && !c.broken && c.expiresAt > this.cluster.now);
+    if (existing !== undefined) return this.#onConnection(request, existing, 0);
+    const colon = picked.id.lastIndexOf(':');
+    const result = this.dataPlane.connect(
+      clientPod === undefined ? { kind: 'external', ip: sourceIp } : { kind: 'pod', pod: client },
+      { ip: picked.id.slice(0, colon), port: Number(picked.id.slice(colon + 1)), protocol: spec.protocol },
+      { trace: false },
+    );
+    this.#onConnect(request, result, client, clientPod?.nodeName, 0, state);
+  }
+
+  /** The ready endpoints of a Service port as `ip:port` backends (cached per slice set). */
+  #readyEndpoints(serviceKey: string | undefined, port: number, state: ClusterState): readonly Backend[] {
+    if (serviceKey === undefined) return [];
+    const cacheKey = `${serviceKey}:${port}`;
+    const cached = this.#endpointCache.get(cacheKey);
+    if (cached !== undefined && cached.slices === state.endpointSlices) return cached.backends;
+    const service = state.services.get(serviceKey)?.service;
+    const servicePort = service?.spec.ports?.find((p) => p.port === port);
+    const backends: Backend[] = [];
+    if (servicePort !== undefined) {
+      for (const sliceKey of this.cluster.index.slicesOfService(serviceKey)) {
+        const slice = state.endpointSlices.get(sliceKey);
+        const slicePort = slice?.ports?.find((p) => (p.name ?? '') === (servicePort.name ?? ''));
+        if (slice === undefined || slicePort?.port === undefined) continue;
+        for (const endpoint of slice.endpoints ?? []) {
+          if (endpoint.conditions?.ready !== true) continue;
+          for (const address of endpoint.addresses)
+            backends.push({ id: `${address}:${slicePort.port}`, weight: 1 });
+        }
+      }
+    }
+    backends.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    this.#endpointCache.set(cacheKey, { slices: state.endpointSlices, backends });
+    return backends;
+  }
+
+  readonly #endpointCache = new Map<
+    string,
+    { slices: ClusterState['endpointSlices']; backends: readonly Backend[] }
+  >();
 
   #resolve(
     workload: WorkloadRuntime,
@@ -522,6 +626,7 @@ export class TrafficEngine {
     }
     const final = outcome === 'timeout' && request.dropped === true ? 'dropped' : outcome;
     const latency = this.cluster.now - request.intendedAt;
+    request.balanced?.policy.onFinish?.(request.balanced.backend, this.cluster.now, latency, final === 'ok');
     this.metrics.outcome(request.workload.spec.name, final, latency, this.cluster.now, connection?.backend);
     const workload = request.workload;
     if (workload.spec.sample > 0 && this.#rng.next() < workload.spec.sample) {

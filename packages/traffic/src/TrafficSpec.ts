@@ -52,6 +52,12 @@ export interface WorkloadSpec {
   readonly stop?: string;
   /** Fraction of requests logged as events (0..1). Default 0. */
   readonly sample?: number;
+  /**
+   * Balance per request in the client, over the Service's ready endpoints (as a gRPC client with
+   * a balancing policy or an Envoy sidecar does), instead of per connection at kube-proxy. The
+   * target must name a Service (`service/NS/NAME` or its DNS name).
+   */
+  readonly clientBalancer?: { readonly policy: string; readonly options?: Readonly<Record<string, unknown>> };
 }
 
 /** How pods answer requests. */
@@ -109,6 +115,8 @@ export interface ResolvedWorkload {
   readonly start: Duration;
   readonly stop: Duration | undefined;
   readonly sample: number;
+  readonly clientBalancer:
+    { readonly policy: string; readonly options: Readonly<Record<string, unknown>> } | undefined;
 }
 
 export interface ResolvedServer {
@@ -247,6 +255,10 @@ export function resolveTraffic(spec: {
       start: duration(w.start, '0s', `${at}.start`, problem),
       stop: w.stop === undefined ? undefined : duration(w.stop, '0s', `${at}.stop`, problem),
       sample,
+      clientBalancer:
+        w.clientBalancer === undefined
+          ? undefined
+          : { policy: w.clientBalancer.policy, options: { ...(w.clientBalancer.options ?? {}) } },
     };
   });
   const servers = [...(spec.servers ?? []), {}].map((s, i): ResolvedServer => {

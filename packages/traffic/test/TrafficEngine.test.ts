@@ -143,6 +143,25 @@ describe('TrafficEngine', () => {
     expect(average).toBeLessThan(0.349 + 0.1);
   });
 
+  it('a client-side balancer (per request, like gRPC or an Envoy sidecar) keeps every pod busy over multiplexed connections', () => {
+    const { summary } = run({
+      seed: 4,
+      servers: 10,
+      clients: 10,
+      workload: {
+        arrival: { poisson: { rate: 500 } },
+        connection: { mode: 'multiplexed' },
+        clientBalancer: { policy: 'p2c' },
+      },
+      duration: 5,
+    });
+    const counts = Object.values(summary.backends).map((b) => b.requests);
+    expect(counts).toHaveLength(10);
+    expect(counts.every((c) => c > 0)).toBe(true);
+    expect(summary.successRatio).toBe(1);
+    expect(summary.fairness.requests.jain).toBeGreaterThan(0.95);
+  });
+
   it('same seed, same metrics', () => {
     const a = run({ seed: 9, workload: { arrival: { poisson: { rate: 100 } } }, duration: 5 });
     const b = run({ seed: 9, workload: { arrival: { poisson: { rate: 100 } } }, duration: 5 });
