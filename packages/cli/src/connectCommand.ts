@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { PROTOCOLS, type Protocol } from '@knsim/api';
 import { maxDuration, SECOND, UserError } from '@knsim/core';
 import type { Cluster } from '@knsim/control-plane';
-import { DataPlane, type ConnectSource } from '@knsim/kube-proxy';
+import { ClusterDns } from '@knsim/dns';
+import { DataPlane, type ConnectResult, type ConnectSource } from '@knsim/kube-proxy';
 import { addClusterOptions, buildCluster, type ClusterFlags } from './clusterOptions.js';
 import type { CliIo } from './io.js';
 
@@ -36,12 +37,20 @@ export function parseSource(text: string, cluster: Cluster): ConnectSource {
   return { kind: 'pod', pod: text };
 }
 
-/** HOST:PORT where HOST is an IP or `service/NS/NAME` (a DNS name needs the cluster DNS). */
-export function parseTarget(text: string, cluster: Cluster): { ip: string; port: number; described: string } {
+/**
+ * HOST:PORT where HOST is an IP, `service/NS/NAME`, or a DNS name resolved as the source would:
+ * a pod through its own resolver (search path, ndots, through the data plane), a node or an
+ * external client with one query to cluster DNS.
+ */
+export function parseTarget(
+  text: string,
+  cluster: Cluster,
+  resolve?: (host: string) => { ip: string | undefined; detail: string; rcode?: string },
+): { ip: string; port: number; described: string; failure?: { detail: string; rcode?: string } } {
   const colon = text.lastIndexOf(':');
   const host = colon < 0 ? '' : text.slice(0, colon);
   const port = Number(text.slice(colon + 1));
-  if (colon < 0 || !Number.isInteger(port) || port < 1 || port > 65535) {
+  if (colon < 0 || host === '' || !Number.isInteger(port) || port < 1 || port > 65535) {
     throw new UserError(
       `invalid --to ${JSON.stringify(text)}: use HOST:PORT (HOST an IP, a DNS name or service/NAMESPACE/NAME)`,
     );
@@ -58,9 +67,10 @@ export function parseTarget(text: string, cluster: Cluster): { ip: string; port:
     return { ip, port, described: `${host} (${ip})` };
   }
   if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return { ip: host, port, described: host };
-  throw new UserError(
-    `--to ${text}: ${JSON.stringify(host)} is not an IP or service/NAMESPACE/NAME (DNS names need cluster DNS)`,
-  );
+  if (resolve === undefined) throw new UserError(`--to ${text}: cannot resolve ${host} without cluster DNS`);
+  const answer = resolve(host);
+  if (answer.ip === undefined) return { ip: '', port, described: host, failure: answer };
+  return { ip: answer.ip, port, described: `${host} (${answer.ip}; ${answer.detail})` };
 }
 
 export function registerConnectCommand(program: Command, io: CliIo): void {
@@ -94,12 +104,51 @@ export function registerConnectCommand(program: Command, io: CliIo): void {
         if (!cluster.state.nodes.has(via)) throw new UserError(`--via ${flags.via}: no node named ${via}`);
         source = { ...source, via };
       }
-      const target = parseTarget(flags.to, cluster);
-      const result = dataPlane.connect(source, {
-        ip: target.ip,
-        port: target.port,
-        protocol: protocol as Protocol,
+      const dns = new ClusterDns(cluster, {
+        reach: (pod, ip, port, protocol) =>
+          dataPlane.connect({ kind: 'pod', pod }, { ip, port, protocol }, { trace: false }).result,
       });
+      const resolveHost = (host: string): { ip: string | undefined; detail: string; rcode?: string } => {
+        if (source.kind === 'pod') {
+          const result = dns.resolve(source.pod, host, 'A');
+          const ip = result.ok ? result.response?.answer.find((r) => r.type === 'A')?.data : undefined;
+          const rcode = result.tries.at(-1)?.rcode ?? 'none';
+          return {
+            ip,
+            rcode,
+            detail: `${result.tries.length} DNS ${result.tries.length === 1 ? 'query' : 'queries'} from the pod, last ${rcode}`,
+          };
+        }
+        const response = dns.query(host, 'A');
+        return {
+          ip: response.answer.find((r) => r.type === 'A')?.data,
+          rcode: response.rcode,
+          detail: `cluster DNS ${response.rcode}`,
+        };
+      };
+      const target = parseTarget(flags.to, cluster, resolveHost);
+      // A name that does not resolve never gets a connection: nxdomain (or the resolver's failure).
+      const result: Omit<ConnectResult, 'result'> & {
+        result: ConnectResult['result'] | 'nxdomain' | 'dns-failure';
+      } =
+        target.failure === undefined
+          ? dataPlane.connect(source, { ip: target.ip, port: target.port, protocol: protocol as Protocol })
+          : {
+              result:
+                target.failure.rcode === 'NXDOMAIN'
+                  ? 'nxdomain'
+                  : target.failure.rcode === 'TIMEOUT'
+                    ? 'timeout'
+                    : 'dns-failure',
+              reason: target.failure.detail,
+              backend: null,
+              candidates: [],
+              masqueraded: false,
+              sourceIPSeenByBackend: null,
+              node: null,
+              service: null,
+              hops: [],
+            };
       if (flags.json === true) {
         io.stdout(JSON.stringify(result, null, 2) + '\n');
         return;

@@ -68,6 +68,26 @@ describe('knsim connect', () => {
     expect((json['backend'] as { port: number }).port).toBe(8080);
   });
 
+  it('resolves a DNS name as the source pod would, and reports a name that does not resolve as nxdomain', async () => {
+    const path = file();
+    const byName = JSON.parse(
+      (await run('connect', '-f', path, '--from', 'shop/client', '--to', 'web:80', '--json')).out,
+    ) as { result: string };
+    expect(byName.result).toBe('connected');
+    const missing = await run(
+      'connect',
+      '-f',
+      path,
+      '--from',
+      'shop/client',
+      '--to',
+      'api.example.com:443',
+      '--json',
+    );
+    expect(missing.code).toBe(0);
+    expect(JSON.parse(missing.out)).toMatchObject({ result: 'nxdomain', backend: null });
+  });
+
   it('reports REJECT as refused and bad targets as user errors', async () => {
     const path = file();
     const refused = await run(
