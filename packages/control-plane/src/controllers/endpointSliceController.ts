@@ -1,8 +1,7 @@
 import { EMPTY, from, merge, mergeMap, type Observable } from 'rxjs';
 import { serviceSelectorMatcher, type EndpointSlice, type LabelMatcher, type Service } from '@knsim/api';
 import type { ControllerContext } from '../runtime/ControllerContext.js';
-import { workQueue } from '../runtime/Activity.js';
-import { CONTROLLER_WORKERS } from './workers.js';
+import { controllerQueue } from './workers.js';
 import type { ClusterEvent } from '../state/ClusterEvent.js';
 import { objectKey, type ClusterState, type PodRecord } from '../state/ClusterState.js';
 import {
@@ -182,12 +181,7 @@ export function endpointSliceController(context: ControllerContext): Observable<
       .pipe(mergeMap((event) => [...(podServices.get(event.pod) ?? [])])),
   );
   return servicesToSync.pipe(
-    workQueue(
-      () => context.delay('controllerSync', 'endpointslice'),
-      context.scheduler,
-      context.activity,
-      CONTROLLER_WORKERS.endpointSlice,
-    ),
+    controllerQueue(context, 'endpointSlice', 'endpointslice'),
     mergeMap((key) => (key === '' ? EMPTY : reconcile(key))),
   );
 }

@@ -4,8 +4,7 @@ import { SECOND, type Instant } from '@knsim/core';
 import { NodeCidrAllocator } from '@knsim/cni';
 import { parseIpv4Cidr } from '@knsim/api';
 import type { ControllerContext } from '../runtime/ControllerContext.js';
-import { workQueue } from '../runtime/Activity.js';
-import { CONTROLLER_WORKERS } from './workers.js';
+import { controllerQueue } from './workers.js';
 import type { ClusterEvent } from '../state/ClusterEvent.js';
 import { evictionDelaySeconds, NOT_READY_TAINT, UNREACHABLE_TAINT } from '../scheduler/tolerations.js';
 
@@ -16,12 +15,7 @@ export function nodeIpamController(context: ControllerContext): Observable<Clust
   });
   return context.on('NodeRegistered').pipe(
     map((event) => event.node.name),
-    workQueue(
-      () => context.delay('controllerSync', 'node-ipam'),
-      context.scheduler,
-      context.activity,
-      CONTROLLER_WORKERS.nodeIpam,
-    ),
+    controllerQueue(context, 'nodeIpam', 'node-ipam'),
     mergeMap((name): Observable<ClusterEvent> => {
       const state = context.state();
       const node = state.nodes.get(name);

@@ -1,3 +1,7 @@
+import type { Observable } from 'rxjs';
+import type { ControllerContext } from '../runtime/ControllerContext.js';
+import { workQueue } from '../runtime/Activity.js';
+
 /**
  * How many keys each controller syncs at once: kube-controller-manager's defaults
  * (`--concurrent-service-endpoint-syncs` 5, `--concurrent-deployment-syncs` 5,
@@ -15,3 +19,17 @@ export const CONTROLLER_WORKERS = {
   nodeIpam: 30,
   scheduler: 1,
 } as const;
+
+/** A controller's work queue: its worker count, each sync taking the `controllerSync` timing. */
+export function controllerQueue(
+  context: ControllerContext,
+  controller: Exclude<keyof typeof CONTROLLER_WORKERS, 'scheduler'>,
+  syncStream: string,
+): (keys: Observable<string>) => Observable<string> {
+  return workQueue(
+    () => context.delay('controllerSync', syncStream),
+    context.scheduler,
+    context.activity,
+    CONTROLLER_WORKERS[controller],
+  );
+}

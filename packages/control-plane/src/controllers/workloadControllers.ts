@@ -3,8 +3,7 @@ import type { PodTemplateSpec, Toleration } from '@knsim/api';
 import { compileLabelMap } from '@knsim/api';
 import { SECOND, type Instant } from '@knsim/core';
 import type { ControllerContext } from '../runtime/ControllerContext.js';
-import { workQueue } from '../runtime/Activity.js';
-import { CONTROLLER_WORKERS } from './workers.js';
+import { controllerQueue } from './workers.js';
 import type { ClusterEvent } from '../state/ClusterEvent.js';
 import { objectKey, type ClusterState, type PodOwner, type PodRecord } from '../state/ClusterState.js';
 import { firstUntoleratedTaint } from '../scheduler/tolerations.js';
@@ -328,15 +327,7 @@ export function deploymentController(context: ControllerContext): Observable<Clu
         }),
       ),
   );
-  return keys.pipe(
-    workQueue(
-      () => context.delay('controllerSync', 'deployment'),
-      context.scheduler,
-      context.activity,
-      CONTROLLER_WORKERS.deployment,
-    ),
-    mergeMap(reconcile),
-  );
+  return keys.pipe(controllerQueue(context, 'deployment', 'deployment'), mergeMap(reconcile));
 }
 
 export function replicaSetController(context: ControllerContext): Observable<ClusterEvent> {
@@ -397,15 +388,7 @@ export function replicaSetController(context: ControllerContext): Observable<Clu
       }),
     ),
   );
-  return keys.pipe(
-    workQueue(
-      () => context.delay('controllerSync', 'replicaset'),
-      context.scheduler,
-      context.activity,
-      CONTROLLER_WORKERS.replicaSet,
-    ),
-    mergeMap(reconcile),
-  );
+  return keys.pipe(controllerQueue(context, 'replicaSet', 'replicaset'), mergeMap(reconcile));
 }
 
 export function statefulSetController(context: ControllerContext): Observable<ClusterEvent> {
@@ -492,15 +475,7 @@ export function statefulSetController(context: ControllerContext): Observable<Cl
       }),
     ),
   );
-  return keys.pipe(
-    workQueue(
-      () => context.delay('controllerSync', 'statefulset'),
-      context.scheduler,
-      context.activity,
-      CONTROLLER_WORKERS.statefulSet,
-    ),
-    mergeMap(reconcile),
-  );
+  return keys.pipe(controllerQueue(context, 'statefulSet', 'statefulset'), mergeMap(reconcile));
 }
 
 export function daemonSetController(context: ControllerContext): Observable<ClusterEvent> {
@@ -596,15 +571,7 @@ export function daemonSetController(context: ControllerContext): Observable<Clus
       }),
     ),
   );
-  return keys.pipe(
-    workQueue(
-      () => context.delay('controllerSync', 'daemonset'),
-      context.scheduler,
-      context.activity,
-      CONTROLLER_WORKERS.daemonSet,
-    ),
-    mergeMap(reconcile),
-  );
+  return keys.pipe(controllerQueue(context, 'daemonSet', 'daemonset'), mergeMap(reconcile));
 }
 
 export function jobController(context: ControllerContext): Observable<ClusterEvent> {
@@ -664,13 +631,5 @@ export function jobController(context: ControllerContext): Observable<ClusterEve
       }),
     ),
   );
-  return keys.pipe(
-    workQueue(
-      () => context.delay('controllerSync', 'job'),
-      context.scheduler,
-      context.activity,
-      CONTROLLER_WORKERS.job,
-    ),
-    mergeMap(reconcile),
-  );
+  return keys.pipe(controllerQueue(context, 'job', 'job'), mergeMap(reconcile));
 }

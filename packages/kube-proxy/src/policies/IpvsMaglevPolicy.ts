@@ -1,4 +1,5 @@
 import type { Duration } from '@knsim/core';
+import { gcd } from './gcd.js';
 import { BackendSnapshot, BasePolicy } from './BasePolicy.js';
 import { foldAddress, splitHostPort } from './foldAddress.js';
 import { IPVS_INACTIVE_TIMEOUT } from './IpvsRoundRobinPolicy.js';
@@ -44,15 +45,6 @@ function mhHash(address: number, port: number, key: SipHashKey, offset: number):
 
 function fls(x: number): number {
   return x === 0 ? 0 : 32 - Math.clz32(x);
-}
-
-function gcd(a: number, b: number): number {
-  while (b !== 0) {
-    const t = a % b;
-    a = b;
-    b = t;
-  }
-  return a;
 }
 
 /**

@@ -1,16 +1,8 @@
 import type { Duration } from '@knsim/core';
+import { gcd } from './gcd.js';
 import { BackendSnapshot, BasePolicy } from './BasePolicy.js';
 import { IPVS_INACTIVE_TIMEOUT } from './IpvsRoundRobinPolicy.js';
 import type { Backend, PickContext } from './LoadBalancingPolicy.js';
-
-function gcd(a: number, b: number): number {
-  while (b !== 0) {
-    const t = a % b;
-    a = b;
-    b = t;
-  }
-  return a;
-}
 
 /**
  * IPVS `wrr` (`ip_vs_wrr.c`): interleaved weighted round robin. Passes over the list with a
