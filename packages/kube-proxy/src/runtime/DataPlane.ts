@@ -18,6 +18,7 @@ import {
 import type { CategorizedEndpoints } from '../eligibility/categorizeEndpoints.js';
 import type { ServicePortInfo } from '../eligibility/servicePortInfo.js';
 import type { Backend, PickContext } from '../policies/LoadBalancingPolicy.js';
+import type { ConnectionCounter } from '../policies/BalancerState.js';
 import { categorizeEndpoints } from '../eligibility/categorizeEndpoints.js';
 import { endpointsFromSlices } from '../eligibility/endpointsFromSlices.js';
 import {
@@ -31,6 +32,7 @@ import type { ProxyEndpoint } from '../eligibility/proxyEndpoint.js';
 import { servicePortInfo } from '../eligibility/servicePortInfo.js';
 import type { LoadBalancingPolicy } from '../policies/LoadBalancingPolicy.js';
 import { createPolicy } from '../policies/policyRegistry.js';
+import { IPVS_DRAIN_CHECK_INTERVAL, IpvsGracefulTermination } from '../policies/IpvsGracefulTermination.js';
 import { ProxyViews, type ServiceVersion } from './ProxyViews.js';
 
 /** Where a connection starts. */
@@ -96,6 +98,8 @@ export class DataPlane {
   readonly views: ProxyViews;
   readonly #balancers = new Map<string, LoadBalancingPolicy>();
   readonly #affinity = new Map<string, { endpoint: string; lastUsed: Instant }>();
+  // IPVS mode: each (node, Service port)'s real-server list with graceful termination.
+  readonly #ipvsDestinations = new Map<string, IpvsDestinations>();
   readonly #detectors = new Map<string, LocalTrafficDetector>();
 
   constructor(cluster: Cluster) {
@@ -484,14 +488,53 @@ export class DataPlane {
       programmed.backends.set(eligible, entry);
     }
     const context: PickContext = { sourceIp, destinationIp: target.ip, destinationPort: target.port, now };
+    const backends =
+      this.cluster.config.proxy.mode === 'ipvs' && policy.state !== undefined
+        ? this.#ipvsList(portKey, entry.backends, policy.state, target.protocol, now)
+        : entry.backends;
     const picked = policy.pick(
-      entry.backends,
+      backends,
       target.sourcePort === undefined ? context : { ...context, sourcePort: target.sourcePort },
     );
     if (picked === undefined) return undefined;
     policy.onStart?.(picked, now);
     this.#lastPick = { policy, backend: picked };
     return entry.byId.get(picked.id);
+  }
+
+  /**
+   * The IPVS destination list kube-proxy leaves for this (node, Service port): kernel order, and a
+   * removed endpoint that still has connections kept at weight 0 until the periodic check finds it
+   * drained. Synced lazily, at the first connection after the eligible set changed; checked at
+   * the first connection after each {@link IPVS_DRAIN_CHECK_INTERVAL}.
+   */
+  #ipvsList(
+    portKey: string,
+    eligible: readonly Backend[],
+    connections: ConnectionCounter,
+    protocol: ConnectTarget['protocol'],
+    now: Instant,
+  ): readonly Backend[] {
+    let destinations = this.#ipvsDestinations.get(portKey);
+    if (destinations === undefined) {
+      destinations = {
+        table: new IpvsGracefulTermination(protocol),
+        source: undefined,
+        list: [],
+        nextCheck: now + IPVS_DRAIN_CHECK_INTERVAL,
+      };
+      this.#ipvsDestinations.set(portKey, destinations);
+    }
+    if (destinations.source !== eligible) {
+      destinations.list = destinations.table.sync(eligible, connections, now);
+      destinations.source = eligible;
+    }
+    if (now >= destinations.nextCheck) {
+      destinations.list = destinations.table.checkDrained(connections, now);
+      destinations.nextCheck =
+        now + IPVS_DRAIN_CHECK_INTERVAL - ((now - destinations.nextCheck) % IPVS_DRAIN_CHECK_INTERVAL);
+    }
+    return destinations.list;
   }
 
   // The policy and backend of the connection being set up, for its `release` hook.
@@ -678,6 +721,14 @@ function matchingPort(
     return ports.find((p) => p.nodePort === target.port && (p.protocol ?? 'TCP') === target.protocol);
   void dialled;
   return ports.find((p) => p.port === target.port && (p.protocol ?? 'TCP') === target.protocol);
+}
+
+/** One (node, Service port)'s IPVS real servers and the eligible list they were last synced to. */
+interface IpvsDestinations {
+  readonly table: IpvsGracefulTermination;
+  source: readonly Backend[] | undefined;
+  list: readonly Backend[];
+  nextCheck: Instant;
 }
 
 /** A port's rules as one node programs them for one Service version. */

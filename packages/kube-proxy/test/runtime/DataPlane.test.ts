@@ -146,6 +146,68 @@ describe('DataPlane.connect', () => {
     expect(backends.size).toBe(1);
   });
 
+  it('IPVS mh: a deleted endpoint with open connections drains at weight 0, keeping its table slots (connections hashing there are refused) until the periodic check deletes it', () => {
+    const { cluster, dataPlane, clusterIP } = setup(3, '', {
+      nodes: 3,
+      proxy: { mode: 'ipvs', ipvs: { scheduler: 'mh' } },
+    });
+    const connectFrom = (sourcePort: number) =>
+      dataPlane.connect(
+        { kind: 'pod', pod: 'shop/client' },
+        { ip: clusterIP, port: 80, protocol: 'TCP', sourcePort },
+      );
+    const ports = Array.from({ length: 300 }, (_, i) => 20_000 + i);
+    const before = ports.map(connectFrom);
+    expect(before.every((r) => r.result === 'connected')).toBe(true);
+    // Scale down (no replacement pod joins the table): the removed pod's connections stay open.
+    const webPods = () => [...cluster.state.pods.keys()].filter((key) => key.startsWith('shop/web-'));
+    const all = webPods();
+    cluster.scale('Deployment', 'shop', 'web', 2);
+    cluster.converge();
+    const victimPod = all.find((key) => !webPods().includes(key))!;
+    const held = before.filter((r) => r.backend?.pod === victimPod);
+    for (const r of before) if (r.backend?.pod !== victimPod) r.release?.(cluster.now, 0, true);
+    cluster.runFor(10 * SECOND);
+    const draining = ports.map(connectFrom);
+    ports.forEach((_, i) => {
+      const was = before[i]!;
+      const now = draining[i]!;
+      if (was.backend?.pod === victimPod) {
+        expect(now).toMatchObject({ result: 'refused', reason: 'no endpoint could be picked' });
+      } else {
+        // Maglev keeps every other flow where it was.
+        expect(now.result).toBe('connected');
+        expect(now.backend?.pod).toBe(was.backend?.pod);
+      }
+      now.release?.(cluster.now, 0, true);
+    });
+    expect(held.length).toBeGreaterThan(50);
+
+    // The held connections end; after IPVS's inactive timeout (120 s) and the next 1-minute check
+    // the real server is deleted and the table is rebuilt over the two remaining endpoints.
+    for (const r of held) r.release?.(cluster.now, 0, true);
+    cluster.runFor(200 * SECOND);
+    connectFrom(1).release?.(cluster.now, 0, true); // the first connection after the check
+    const after = ports.map(connectFrom);
+    expect(after.every((r) => r.result === 'connected' && r.backend?.pod !== victimPod)).toBe(true);
+  });
+
+  it('in iptables mode a deleted endpoint simply leaves the rules: no connection is refused', () => {
+    const { cluster, dataPlane, clusterIP } = setup(3);
+    const held = dataPlane.connect(
+      { kind: 'pod', pod: 'shop/client' },
+      { ip: clusterIP, port: 80, protocol: 'TCP' },
+    );
+    const [namespace, name] = held.backend!.pod!.split('/') as [string, string];
+    cluster.delete('Pod', namespace, name);
+    cluster.converge();
+    cluster.runFor(10 * SECOND);
+    const results = Array.from({ length: 100 }, () =>
+      dataPlane.connect({ kind: 'pod', pod: 'shop/client' }, { ip: clusterIP, port: 80, protocol: 'TCP' }),
+    );
+    expect(results.every((r) => r.result === 'connected' && r.backend?.pod !== held.backend?.pod)).toBe(true);
+  });
+
   it('spreads connections over every backend in iptables mode', () => {
     const { dataPlane, clusterIP } = setup(4);
     const backends = new Set(
