@@ -100,6 +100,15 @@ export class DataPlane {
   readonly #affinity = new Map<string, { endpoint: string; lastUsed: Instant }>();
   // IPVS mode: each (node, Service port)'s real-server list with graceful termination.
   readonly #ipvsDestinations = new Map<string, IpvsDestinations>();
+  // UDP conntrack entries by (proxy node, 5-tuple).
+  readonly #udpFlows = new Map<string, { endpoint: string; expiresAt: Instant }>();
+  #udpSweepAt = 4096;
+
+  // Expired entries go in batches, so the table stays proportional to the live flows.
+  #sweepUdpFlows(now: Instant): void {
+    for (const [key, flow] of this.#udpFlows) if (now >= flow.expiresAt) this.#udpFlows.delete(key);
+    this.#udpSweepAt = Math.max(4096, 2 * this.#udpFlows.size);
+  }
   readonly #detectors = new Map<string, LocalTrafficDetector>();
 
   constructor(cluster: Cluster) {
@@ -275,17 +284,33 @@ export class DataPlane {
       return fail('timeout', `${serviceKey} is not proxied (${verdict.reason})`, decided);
     const eligible = verdict.endpoints;
     decided.candidates = eligible.map((e) => e.endpoint);
-    const endpoint = this.#pick(
-      proxyNode,
-      serviceKey,
-      servicePort,
-      service,
-      eligible,
-      programmed,
-      sourceIp,
-      target,
-      now,
-    );
+    // A UDP flow with a conntrack entry keeps its endpoint while the entry lives and the node's
+    // rules still have the endpoint (kube-proxy flushes entries of removed endpoints at its sync).
+    const flowKey =
+      target.protocol === 'UDP' && target.sourcePort !== undefined
+        ? `${proxyNode}\u0000${sourceIp}:${target.sourcePort}\u0000${dialled}:${target.port}`
+        : undefined;
+    const tracked = flowKey === undefined ? undefined : this.#udpFlows.get(flowKey);
+    const trackedEndpoint =
+      tracked === undefined || now >= tracked.expiresAt
+        ? undefined
+        : categorized.allReachableEndpoints.find((e) => e.endpoint === tracked.endpoint);
+    if (trackedEndpoint !== undefined) {
+      this.#lastPick = undefined;
+      hops.push(`conntrack ${proxyNode}: existing UDP entry -> ${trackedEndpoint.endpoint}`);
+    }
+    const endpoint =
+      trackedEndpoint ??
+      this.#pick(proxyNode, serviceKey, servicePort, service, eligible, programmed, sourceIp, target, now);
+    if (flowKey !== undefined && endpoint !== undefined) {
+      if (tracked === undefined && this.#udpFlows.size >= this.#udpSweepAt) this.#sweepUdpFlows(now);
+      // The first exchange gets udpTimeout; a flow seen again counts as a stream (udpStreamTimeout).
+      const { udpTimeout, udpStreamTimeout } = this.cluster.config.proxy.conntrack;
+      this.#udpFlows.set(flowKey, {
+        endpoint: endpoint.endpoint,
+        expiresAt: now + (trackedEndpoint === undefined ? udpTimeout : udpStreamTimeout),
+      });
+    }
     if (endpoint === undefined) return fail('refused', 'no endpoint could be picked', decided);
     const masquerade = masqueradeDecision({
       servicePort: info,

@@ -221,3 +221,86 @@ describe('DataPlane.connect', () => {
     expect(backends.size).toBe(4);
   });
 });
+
+describe('DataPlane.connect: UDP conntrack', () => {
+  const udpManifests = `
+apiVersion: v1
+kind: Pod
+metadata: { name: client, namespace: shop, labels: { app: client } }
+spec: { nodeName: node-1, containers: [{ name: c, image: curl }] }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: stats, namespace: shop }
+spec:
+  replicas: 4
+  selector: { matchLabels: { app: stats } }
+  template:
+    metadata: { labels: { app: stats } }
+    spec: { containers: [{ name: s, image: statsd, ports: [{ containerPort: 8125, protocol: UDP }, { containerPort: 8125 }] }] }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: stats, namespace: shop }
+spec:
+  selector: { app: stats }
+  ports: [{ name: udp, port: 8125, protocol: UDP }, { name: tcp, port: 8125, protocol: TCP }]
+`;
+  function udpSetup() {
+    const cluster = new Cluster({
+      seed: 5,
+      config: { nodes: 3 },
+      manifests: parseManifests(udpManifests, 'm.yaml').objects,
+    });
+    const dataPlane = new DataPlane(cluster);
+    cluster.converge();
+    cluster.runFor(10 * SECOND);
+    const ip = cluster.state.services.get('shop/stats')!.service.spec.clusterIP!;
+    const send = (sourcePort: number, protocol: 'UDP' | 'TCP' = 'UDP') =>
+      dataPlane.connect({ kind: 'pod', pod: 'shop/client' }, { ip, port: 8125, protocol, sourcePort });
+    return { cluster, send };
+  }
+  const ports = Array.from({ length: 40 }, (_, i) => 40_000 + i);
+
+  it('keeps a UDP flow (same 5-tuple) on its endpoint while the entry lives; TCP connections are new each time', () => {
+    const { cluster, send } = udpSetup();
+    for (const port of ports.slice(0, 5)) {
+      const pods = new Set(Array.from({ length: 20 }, () => send(port).backend?.pod));
+      expect(pods.size).toBe(1);
+      cluster.runFor(20 * SECOND); // each exchange refreshes the entry
+    }
+    expect(new Set(ports.map((port) => send(port).backend?.pod)).size).toBe(4);
+    expect(new Set(Array.from({ length: 40 }, () => send(40_000, 'TCP').backend?.pod)).size).toBeGreaterThan(
+      1,
+    );
+    expect(send(41_000).hops.some((h) => h.startsWith('conntrack'))).toBe(false);
+    expect(send(41_000).hops.some((h) => h.startsWith('conntrack'))).toBe(true);
+  });
+
+  it('forgets a UDP flow after udpTimeout (30 s) without traffic', () => {
+    const { cluster, send } = udpSetup();
+    const first = ports.map((port) => send(port).backend?.pod);
+    cluster.runFor(31 * SECOND);
+    const later = ports.map((port) => send(port).backend?.pod);
+    expect(later.filter((pod, i) => pod !== first[i]).length).toBeGreaterThan(10);
+  });
+
+  it('flushes the UDP entries of a removed endpoint once the node has synced: the flows move to live pods', () => {
+    const { cluster, send } = udpSetup();
+    const podsOf = () => [...cluster.state.pods.keys()].filter((key) => key.startsWith('shop/stats-'));
+    const before = podsOf();
+    const first = ports.map((port) => send(port).backend?.pod);
+    cluster.scale('Deployment', 'shop', 'stats', 3);
+    cluster.converge();
+    const removed = before.find((key) => !podsOf().includes(key))!;
+    cluster.runFor(5 * SECOND);
+    const after = ports.map((port) => send(port));
+    expect(first.filter((pod) => pod === removed).length).toBeGreaterThan(0);
+    after.forEach((result, i) => {
+      expect(result.result).toBe('connected');
+      expect(result.backend?.pod).not.toBe(removed);
+      // Flows whose endpoint is still there stay on it.
+      if (first[i] !== removed) expect(result.backend?.pod).toBe(first[i]);
+    });
+  });
+});
