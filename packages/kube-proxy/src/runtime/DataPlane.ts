@@ -258,15 +258,18 @@ export class DataPlane {
     const programmed = this.#programmed(version, serviceKey, service, servicePort, proxyNodeRecord);
     const { info, categorized } = programmed;
     const detector = this.#detector(state, proxyNode);
+    const connectionSource: ConnectionSource =
+      proxySource.kind === 'pod' && sourceNode !== proxyNode
+        ? { ...proxySource, onThisNode: false }
+        : proxySource;
     const verdict = newConnectionVerdict({
       servicePort: info,
       categorized,
       destination,
-      source:
-        proxySource.kind === 'pod' ? { ...proxySource, onThisNode: sourceNode === proxyNode } : proxySource,
+      source: connectionSource,
       localDetector: detector,
     });
-    const candidates = categorized.allReachableEndpoints.map((e: ProxyEndpoint) => e.endpoint);
+    const candidates = endpointIds(categorized.allReachableEndpoints);
     const decided: { node: string; service: string; candidates: readonly string[] } = {
       node: proxyNode,
       service: serviceKey,
@@ -283,7 +286,7 @@ export class DataPlane {
     if (verdict.outcome === 'not-proxied')
       return fail('timeout', `${serviceKey} is not proxied (${verdict.reason})`, decided);
     const eligible = verdict.endpoints;
-    decided.candidates = eligible.map((e) => e.endpoint);
+    decided.candidates = endpointIds(eligible);
     // A UDP flow with a conntrack entry keeps its endpoint while the entry lives and the node's
     // rules still have the endpoint (kube-proxy flushes entries of removed endpoints at its sync).
     const flowKey =
@@ -315,8 +318,7 @@ export class DataPlane {
     const masquerade = masqueradeDecision({
       servicePort: info,
       destination,
-      source:
-        proxySource.kind === 'pod' ? { ...proxySource, onThisNode: sourceNode === proxyNode } : proxySource,
+      source: connectionSource,
       endpointIp: endpoint.ip,
       masqueradeAll: this.cluster.config.proxy.masqueradeAll,
       localDetector: detector,
@@ -733,6 +735,14 @@ export class DataPlane {
     const record = pod === undefined ? undefined : state.pods.get(pod);
     return record !== undefined && record.podIP === ip && record.spec.hostNetwork !== true ? pod : undefined;
   }
+}
+
+// Endpoint lists are reused while the rules are unchanged, and so are their "ip:port" lists.
+const endpointIdLists = new WeakMap<readonly ProxyEndpoint[], readonly string[]>();
+function endpointIds(endpoints: readonly ProxyEndpoint[]): readonly string[] {
+  let ids = endpointIdLists.get(endpoints);
+  if (ids === undefined) endpointIdLists.set(endpoints, (ids = endpoints.map((e) => e.endpoint)));
+  return ids;
 }
 
 function matchingPort(
