@@ -660,17 +660,7 @@ export class DataPlane {
       hops.push(`API server ${ip}`);
       if (target.port !== 6443)
         return fail('refused', `the API server does not listen on ${target.port}`, { ...extra, backend });
-      return {
-        result: 'connected',
-        reason: 'connected',
-        backend,
-        candidates: extra.candidates ?? [],
-        masqueraded: extra.masqueraded ?? false,
-        sourceIPSeenByBackend: sourceIp,
-        node: extra.node ?? null,
-        service: extra.service ?? null,
-        hops,
-      };
+      return connected(backend, sourceIp, hops, extra);
     }
     const owner = this.#podByIp(state, ip);
     if (owner === undefined) {
@@ -701,18 +691,7 @@ export class DataPlane {
         ...extra,
         backend,
       });
-    return {
-      result: 'connected',
-      reason: 'connected',
-      backend,
-      candidates: extra.candidates ?? [],
-      masqueraded: extra.masqueraded ?? false,
-      sourceIPSeenByBackend: sourceIp,
-      node: extra.node ?? null,
-      service: extra.service ?? null,
-      hops,
-      ...(extra.release === undefined ? {} : { release: extra.release }),
-    };
+    return connected(backend, sourceIp, hops, extra);
   }
 
   /** A pod listens on its declared container ports; a pod that declares none, on every port. */
@@ -743,6 +722,27 @@ function endpointIds(endpoints: readonly ProxyEndpoint[]): readonly string[] {
   let ids = endpointIdLists.get(endpoints);
   if (ids === undefined) endpointIdLists.set(endpoints, (ids = endpoints.map((e) => e.endpoint)));
   return ids;
+}
+
+/** A successful connection, with what the proxy decided on the way (and its release hook). */
+function connected(
+  backend: NonNullable<ConnectResult['backend']>,
+  sourceIp: string,
+  hops: string[],
+  decided: Partial<ConnectResult>,
+): ConnectResult {
+  return {
+    result: 'connected',
+    reason: 'connected',
+    backend,
+    candidates: decided.candidates ?? [],
+    masqueraded: decided.masqueraded ?? false,
+    sourceIPSeenByBackend: sourceIp,
+    node: decided.node ?? null,
+    service: decided.service ?? null,
+    hops,
+    ...(decided.release === undefined ? {} : { release: decided.release }),
+  };
 }
 
 function matchingPort(

@@ -192,6 +192,18 @@ describe('DataPlane.connect', () => {
     expect(after.every((r) => r.result === 'connected' && r.backend?.pod !== victimPod)).toBe(true);
   });
 
+  it('a connection to the API server through the kubernetes Service carries its release hook (connection counting policies)', () => {
+    const { cluster, dataPlane } = setup(1, '', {
+      nodes: 2,
+      proxy: { mode: 'ipvs', ipvs: { scheduler: 'lc' } },
+    });
+    const ip = cluster.state.services.get('default/kubernetes')!.service.spec.clusterIP!;
+    const result = dataPlane.connect({ kind: 'pod', pod: 'shop/client' }, { ip, port: 443, protocol: 'TCP' });
+    expect(result.result).toBe('connected');
+    expect(result.backend?.port).toBe(6443);
+    expect(result.release).toBeTypeOf('function');
+  });
+
   it('in iptables mode a deleted endpoint simply leaves the rules: no connection is refused', () => {
     const { cluster, dataPlane, clusterIP } = setup(3);
     const held = dataPlane.connect(
