@@ -118,6 +118,12 @@ function holdSimJs(pending: number, steps: number): () => void {
   };
 }
 
+/** The bare-heap limit (events/s, hold model, 10^4 pending) that other suites compare against. */
+export function bareHeapEventsPerSecond(options: { quick: boolean }): number {
+  const steps = options.quick ? 200_000 : 2_000_000;
+  return bestRate(steps, options.quick ? 1 : 3, holdBareHeap(10_000, steps));
+}
+
 export function kernelBenchmarks(options: { quick: boolean }): Measurement[] {
   const results: Measurement[] = [];
   const repeats = options.quick ? 1 : 3;

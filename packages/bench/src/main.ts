@@ -1,7 +1,7 @@
 import { formatTable, peakRssMiB, type Measurement } from './harness.js';
 import { controlPlaneBenchmarks } from './controlPlane.js';
 import { dataPlaneBenchmarks } from './dataPlane.js';
-import { kernelBenchmarks } from './kernel.js';
+import { bareHeapEventsPerSecond, kernelBenchmarks } from './kernel.js';
 import { storeBenchmarks } from './store.js';
 
 /** Every suite `pnpm bench` knows; later issues add theirs here. */
@@ -9,7 +9,7 @@ const SUITES: Readonly<Record<string, (options: { quick: boolean }) => Measureme
   kernel: kernelBenchmarks,
   store: storeBenchmarks,
   'control-plane': controlPlaneBenchmarks,
-  'data-plane': (options) => dataPlaneBenchmarks(options, undefined),
+  'data-plane': (options) => dataPlaneBenchmarks(options, bareHeapEventsPerSecond(options)),
 };
 
 function usage(): string {
