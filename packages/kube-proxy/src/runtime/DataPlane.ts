@@ -103,12 +103,6 @@ export class DataPlane {
   // UDP conntrack entries by (proxy node, 5-tuple).
   readonly #udpFlows = new Map<string, { endpoint: string; expiresAt: Instant }>();
   #udpSweepAt = 4096;
-
-  // Expired entries go in batches, so the table stays proportional to the live flows.
-  #sweepUdpFlows(now: Instant): void {
-    for (const [key, flow] of this.#udpFlows) if (now >= flow.expiresAt) this.#udpFlows.delete(key);
-    this.#udpSweepAt = Math.max(4096, 2 * this.#udpFlows.size);
-  }
   readonly #detectors = new Map<string, LocalTrafficDetector>();
 
   constructor(cluster: Cluster) {
@@ -562,6 +556,12 @@ export class DataPlane {
         now + IPVS_DRAIN_CHECK_INTERVAL - ((now - destinations.nextCheck) % IPVS_DRAIN_CHECK_INTERVAL);
     }
     return destinations.list;
+  }
+
+  // Expired entries go in batches, so the table stays proportional to the live flows.
+  #sweepUdpFlows(now: Instant): void {
+    for (const [key, flow] of this.#udpFlows) if (now >= flow.expiresAt) this.#udpFlows.delete(key);
+    this.#udpSweepAt = Math.max(4096, 2 * this.#udpFlows.size);
   }
 
   // The policy and backend of the connection being set up, for its `release` hook.

@@ -289,6 +289,16 @@ spec:
     expect(send(41_000).hops.some((h) => h.startsWith('conntrack'))).toBe(true);
   });
 
+  it('live UDP entries survive the sweep of expired ones (thousands of flows)', () => {
+    const { cluster, send } = udpSetup();
+    const flows = Array.from({ length: 4200 }, (_, i) => 20_000 + i);
+    for (const port of flows.slice(0, 2000)) send(port);
+    cluster.runFor(31 * SECOND); // the first 2,000 entries expire
+    const live = flows.slice(2000).map((port) => send(port).backend?.pod); // crossing 4,096 sweeps
+    cluster.runFor(SECOND);
+    flows.slice(2000).forEach((port, i) => expect(send(port).backend?.pod).toBe(live[i]));
+  });
+
   it('forgets a UDP flow after udpTimeout (30 s) without traffic', () => {
     const { cluster, send } = udpSetup();
     const first = ports.map((port) => send(port).backend?.pod);
