@@ -1,0 +1,6 @@
+/**
+ * @knsim/ingress: an ingress-nginx-like controller's routing of HTTP requests by host and path.
+ *
+ * @packageDocumentation
+ */
+export {};
