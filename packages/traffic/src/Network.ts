@@ -28,12 +28,26 @@ export class Network {
     const s = this.#settings;
     if (a === undefined || b === undefined) return sampleDuration(s.external, this.#rng);
     if (a === b) return sampleDuration(s.sameNode, this.#rng);
-    const zoneA = state.nodes.get(a)?.zone;
-    const zoneB = state.nodes.get(b)?.zone;
+    if (this.#nodes !== state.nodes) {
+      this.#nodes = state.nodes;
+      this.#zones.clear();
+    }
+    const zoneA = this.#zone(state, a);
+    const zoneB = this.#zone(state, b);
     return sampleDuration(
       zoneA !== undefined && zoneB !== undefined && zoneA !== zoneB ? s.crossZone : s.crossNode,
       this.#rng,
     );
+  }
+
+  // Zones by node, for the node map they were read from.
+  #nodes: ClusterState['nodes'] | undefined;
+  readonly #zones = new Map<string, string | null>();
+
+  #zone(state: ClusterState, node: string): string | undefined {
+    let zone = this.#zones.get(node);
+    if (zone === undefined) this.#zones.set(node, (zone = state.nodes.get(node)?.zone ?? null));
+    return zone ?? undefined;
   }
 
   /** Whether a connection attempt's packets are lost. */

@@ -7,12 +7,13 @@ import {
   type RandomStream,
   type TimerHandle,
 } from '@knsim/core';
-import type { Cluster, ClusterState, PodRecord } from '@knsim/control-plane';
+import type { Cluster, ClusterState, NodeRecord, PodRecord } from '@knsim/control-plane';
 import type { ClusterDns } from '@knsim/dns';
 import {
   createPolicy,
   type Backend,
   type ConnectResult,
+  type ConnectRoute,
   type DataPlane,
   type LoadBalancingPolicy,
 } from '@knsim/kube-proxy';
@@ -35,6 +36,8 @@ interface Connection {
   readonly openedAt: Instant;
   /** Tells kube-proxy's balancing policy the connection ended. */
   readonly release: ((now: number, latency: number, ok: boolean) => void) | undefined;
+  /** The backend pod's incarnation when the connection opened (see `#serverGone`). */
+  readonly generation: number;
   closed: boolean;
   inFlight: number;
   broken: boolean;
@@ -45,14 +48,14 @@ interface Request {
   readonly intendedAt: Instant;
   attempt: number;
   done: boolean;
-  timer: TimerHandle | undefined;
   connection: Connection | undefined;
   serverPod: string | undefined;
+  timer: TimerHandle | undefined;
   user: number | undefined;
   /** The connection was dropped (DROP rule): the timeout is reported as `dropped`. */
-  dropped?: boolean;
+  dropped: boolean;
   /** The client-side balancer's pick, told when the request ends. */
-  balanced?: { readonly policy: LoadBalancingPolicy; readonly backend: Backend };
+  balanced: { readonly policy: LoadBalancingPolicy; readonly backend: Backend } | undefined;
 }
 
 interface ServerRuntime {
@@ -74,6 +77,8 @@ interface WorkloadRuntime {
   readonly picks: RandomStream;
   clients: string[] | undefined;
   readonly pools: Map<string, Connection[]>;
+  /** Each client's path through the data plane to the target address it last resolved. */
+  readonly routes: Map<string, { readonly ip: string; readonly route: ConnectRoute }>;
   readonly dnsCache: Map<string, { ip: string; expires: Instant }>;
   readonly matcher: LabelMatcher | undefined;
   /** How `spec.host` is resolved, decided once. */
@@ -82,6 +87,13 @@ interface WorkloadRuntime {
   /** Client-side balancing: one policy instance per client pod, and the Service it balances over. */
   readonly balancers: Map<string, LoadBalancingPolicy>;
   readonly balancedService: string | undefined;
+  /** The ClusterIP a `service/NS/NAME` target had in this state. */
+  serviceTarget?: { readonly state: ClusterState; readonly target: ResolvedTarget };
+}
+
+interface ResolvedTarget {
+  readonly ip: string | undefined;
+  readonly delay: Duration;
 }
 
 const NO_DELAY = 0;
@@ -119,6 +131,7 @@ export class TrafficEngine {
   readonly #serverSpecs: readonly ResolvedServer[];
   readonly #workloads: WorkloadRuntime[] = [];
   readonly #connectionsByBackendPod = new Map<string, Set<Connection>>();
+  readonly #generations = new Map<string, number>();
   readonly #rng: RandomStream;
   #nextConnection = 0;
   #clientsDirty = true;
@@ -147,6 +160,7 @@ export class TrafficEngine {
         picks: this.cluster.sim.rng(`traffic/clients/${spec.name}`),
         clients: undefined,
         pools: new Map(),
+        routes: new Map(),
         dnsCache: new Map(),
         matcher: 'pods' in from ? compileLabelSelector(parseLabelSelector(from.pods.selector)) : undefined,
         target: targetKind(spec.host),
@@ -203,6 +217,31 @@ export class TrafficEngine {
     }
   }
 
+  // Pods and nodes by name in the current state: a Map lookup instead of a persistent-map one.
+  #lookupState: ClusterState | undefined;
+  readonly #pods = new Map<string, PodRecord | null>();
+  readonly #nodes = new Map<string, NodeRecord | null>();
+
+  #pod(state: ClusterState, key: string): PodRecord | undefined {
+    if (this.#lookupState !== state) this.#resetLookups(state);
+    let pod = this.#pods.get(key);
+    if (pod === undefined) this.#pods.set(key, (pod = state.pods.get(key) ?? null));
+    return pod ?? undefined;
+  }
+
+  #node(state: ClusterState, name: string): NodeRecord | undefined {
+    if (this.#lookupState !== state) this.#resetLookups(state);
+    let node = this.#nodes.get(name);
+    if (node === undefined) this.#nodes.set(name, (node = state.nodes.get(name) ?? null));
+    return node ?? undefined;
+  }
+
+  #resetLookups(state: ClusterState): void {
+    this.#lookupState = state;
+    this.#pods.clear();
+    this.#nodes.clear();
+  }
+
   #at(at: Instant, callback: () => void): TimerHandle {
     return this.cluster.sim.queue.schedule(Math.max(at, this.cluster.now), callback);
   }
@@ -253,9 +292,11 @@ export class TrafficEngine {
       intendedAt: this.cluster.now,
       attempt: 0,
       done: false,
-      timer: undefined,
       connection: undefined,
       serverPod: undefined,
+      timer: undefined,
+      dropped: false,
+      balanced: undefined,
       user,
     };
     request.timer = this.#at(this.cluster.now + workload.spec.timeout, () =>
@@ -271,7 +312,7 @@ export class TrafficEngine {
     const clients = this.#clientsOf(workload, state);
     if (clients.length === 0) return this.#finish(request, 'refused');
     const client = clients[workload.picks.int(0, clients.length - 1)] as string;
-    const clientPod = client.startsWith('external:') ? undefined : state.pods.get(client);
+    const clientPod = client.startsWith('external:') ? undefined : this.#pod(state, client);
     if (clientPod !== undefined && (!clientPod.containersRunning || clientPod.podIP === undefined))
       return this.#finish(request, 'refused');
     const clientNode = clientPod?.nodeName;
@@ -288,21 +329,25 @@ export class TrafficEngine {
     if (target.ip === undefined) {
       return this.#after(target.delay, request, () => this.#failOrRetry(request, 'dns_failure'));
     }
-    const source =
-      clientPod === undefined
-        ? {
-            kind: 'external' as const,
-            ip: client.slice('external:'.length),
-            ...('external' in spec.from && spec.from.external.via !== undefined
-              ? { via: spec.from.external.via }
-              : {}),
-          }
-        : { kind: 'pod' as const, pod: client };
-    const result = this.dataPlane.connect(
-      source,
-      { ip: target.ip, port: spec.port, protocol: spec.protocol },
-      { trace: false },
-    );
+    let route = workload.routes.get(client);
+    if (route?.ip !== target.ip) {
+      const source =
+        clientPod === undefined
+          ? {
+              kind: 'external' as const,
+              ip: client.slice('external:'.length),
+              ...('external' in spec.from && spec.from.external.via !== undefined
+                ? { via: spec.from.external.via }
+                : {}),
+            }
+          : { kind: 'pod' as const, pod: client };
+      route = {
+        ip: target.ip,
+        route: this.dataPlane.route(source, { ip: target.ip, port: spec.port, protocol: spec.protocol }),
+      };
+      workload.routes.set(client, route);
+    }
+    const result = route.route.connect();
     this.#onConnect(request, result, client, clientNode, target.delay, state);
   }
 
@@ -387,12 +432,18 @@ export class TrafficEngine {
     client: string,
     clientPod: PodRecord | undefined,
     state: ClusterState,
-  ): { ip: string | undefined; delay: Duration } {
+  ): ResolvedTarget {
     const host = workload.spec.host;
     if (workload.target.kind === 'ip') return { ip: host, delay: 0 };
     if (workload.target.kind === 'service') {
-      const ip = state.services.get(workload.target.key)?.service.spec.clusterIP;
-      return { ip: ip === undefined || ip === 'None' || ip === '' ? undefined : ip, delay: NO_DELAY };
+      if (workload.serviceTarget?.state !== state) {
+        const ip = state.services.get(workload.target.key)?.service.spec.clusterIP;
+        workload.serviceTarget = {
+          state,
+          target: { ip: ip === undefined || ip === 'None' || ip === '' ? undefined : ip, delay: NO_DELAY },
+        };
+      }
+      return workload.serviceTarget.target;
     }
     if (this.dns === undefined || clientPod === undefined) return { ip: undefined, delay: 0 };
     const cached = workload.dnsCache.get(client);
@@ -436,7 +487,7 @@ export class TrafficEngine {
       return;
     }
     const backendPod = result.backend.pod;
-    const backendNode = state.pods.get(backendPod)?.nodeName ?? '';
+    const backendNode = this.#pod(state, backendPod)?.nodeName ?? '';
     if (this.network.lost()) return; // SYNs lost: the client times out
     const handshake = resolveDelay + 2 * this.network.oneWay(state, clientNode, backendNode);
     const maxAge =
@@ -453,15 +504,18 @@ export class TrafficEngine {
       expiresAt: this.cluster.now + Math.round(maxAge),
       openedAt: this.cluster.now,
       release: result.release,
+      generation: this.#generations.get(backendPod) ?? 0,
       closed: false,
       inFlight: 0,
       broken: false,
     };
     this.metrics.connection(spec.name, connection.backend, backendPod);
-    let byPod = this.#connectionsByBackendPod.get(backendPod);
-    if (byPod === undefined) this.#connectionsByBackendPod.set(backendPod, (byPod = new Set()));
-    byPod.add(connection);
+    // A connection of one request needs no registry: its request is with the server or checks
+    // the pod when it arrives. Pooled connections must be found and broken when the pod goes.
     if (spec.mode !== 'per-request') {
+      let byPod = this.#connectionsByBackendPod.get(backendPod);
+      if (byPod === undefined) this.#connectionsByBackendPod.set(backendPod, (byPod = new Set()));
+      byPod.add(connection);
       let pool = request.workload.pools.get(client);
       if (pool === undefined) request.workload.pools.set(client, (pool = []));
       pool.push(connection);
@@ -499,9 +553,14 @@ export class TrafficEngine {
 
   #arrive(request: Request, connection: Connection): void {
     const state = this.cluster.state;
-    const pod = state.pods.get(connection.backendPod);
-    const node = pod?.nodeName === undefined ? undefined : state.nodes.get(pod.nodeName);
-    if (pod === undefined || connection.broken) return this.#failOrRetry(request, 'reset');
+    const pod = this.#pod(state, connection.backendPod);
+    const node = pod?.nodeName === undefined ? undefined : this.#node(state, pod.nodeName);
+    if (
+      pod === undefined ||
+      connection.broken ||
+      connection.generation !== (this.#generations.get(connection.backendPod) ?? 0)
+    )
+      return this.#failOrRetry(request, 'reset');
     if (node?.kubelet === 'crashed') return; // no answer: timeout
     if (!pod.containersRunning) return this.#failOrRetry(request, 'reset');
     const server = this.#server(pod);
@@ -563,6 +622,8 @@ export class TrafficEngine {
 
   /** A server pod's containers stopped or its node died: its connections break. */
   #serverGone(pod: string, outcome: 'reset' | 'timeout'): void {
+    // Connections opened before this moment are dead, registered or not.
+    this.#generations.set(pod, (this.#generations.get(pod) ?? 0) + 1);
     const server = this.#servers.get(pod);
     if (server !== undefined) {
       this.#servers.delete(pod);

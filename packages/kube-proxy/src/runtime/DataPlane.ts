@@ -41,6 +41,12 @@ export type ConnectSource =
   | { readonly kind: 'node'; readonly node: string }
   | { readonly kind: 'external'; readonly ip?: string; readonly via?: string };
 
+/** A reusable source-to-target path: see {@link DataPlane.route}. */
+export interface ConnectRoute {
+  /** One new connection at the cluster's current time, untraced. */
+  connect(): ConnectResult;
+}
+
 export interface ConnectTarget {
   readonly ip: string;
   readonly port: number;
@@ -69,7 +75,7 @@ export interface ConnectResult {
    * For a connection balanced by kube-proxy: tell its balancing policy that the connection
    * ended (least-connection and adaptive policies count open connections). Not serialised.
    */
-  readonly release?: (now: number, latency: number, ok: boolean) => void;
+  readonly release?: ((now: number, latency: number, ok: boolean) => void) | undefined;
 }
 
 // A shared, never-filled hop list for untraced connections (pushes to it are skipped).
@@ -119,30 +125,19 @@ export class DataPlane {
     cluster.sim.events$.subscribe((event) => this.#observe(event));
   }
 
-  /**
-   * One new connection at the cluster's current time. With `trace: false` the hop descriptions
-   * are not built (the per-request path of the traffic engine).
-   */
-  connect(source: ConnectSource, target: ConnectTarget, options: { trace?: boolean } = {}): ConnectResult {
-    const state = this.cluster.state;
-    const now = this.cluster.now;
-    const hops: string[] = options.trace === false ? NO_HOPS : [];
+  #decide(
+    state: ClusterState,
+    source: ConnectSource,
+    target: ConnectTarget,
+    now: Instant,
+    hops: string[],
+  ): ConnectResult | Decision {
+    this.#stableUntil = Number.POSITIVE_INFINITY;
     const fail = (
       result: ConnectOutcome,
       reason: string,
       extra: Partial<ConnectResult> = {},
-    ): ConnectResult => ({
-      result,
-      reason,
-      backend: null,
-      candidates: [],
-      masqueraded: false,
-      sourceIPSeenByBackend: null,
-      node: null,
-      service: null,
-      hops,
-      ...extra,
-    });
+    ): ConnectResult => failure(result, reason, hops, extra);
 
     // 1. The source: its address and the node its packets leave from.
     let sourceIp: string;
@@ -236,6 +231,7 @@ export class DataPlane {
 
     // 3. The node's kube-proxy, with the rules it has programmed by now.
     const version = this.views.seenBy(proxyNode, serviceKey, now);
+    this.#stableUntil = this.views.stableUntil(proxyNode, serviceKey);
     const service = version?.service;
     const servicePort =
       service === undefined ? undefined : matchingPort(service, destination, dialled, target);
@@ -281,6 +277,35 @@ export class DataPlane {
       return fail('timeout', `${serviceKey} is not proxied (${verdict.reason})`, decided);
     const eligible = verdict.endpoints;
     decided.candidates = endpointIds(eligible);
+    return {
+      kind: 'decision',
+      proxyNode,
+      proxyNodeRecord,
+      serviceKey,
+      service,
+      servicePort,
+      programmed,
+      eligible,
+      destination,
+      dialled,
+      sourceIp,
+      connectionSource,
+      detector,
+      decided,
+      portKey: programmed.portKey,
+    };
+  }
+
+  /**
+   * One new connection at the cluster's current time. With `trace: false` the hop descriptions
+   * are not built (the per-request path of the traffic engine).
+   */
+  connect(source: ConnectSource, target: ConnectTarget, options: { trace?: boolean } = {}): ConnectResult {
+    const now = this.cluster.now;
+    const hops: string[] = options.trace === false ? NO_HOPS : [];
+    const decision = this.#decide(this.cluster.state, source, target, now, hops);
+    if (!('kind' in decision)) return decision;
+    const { proxyNode, sourceIp, dialled, programmed } = decision;
     // A UDP flow with a conntrack entry keeps its endpoint while the entry lives and the node's
     // rules still have the endpoint (kube-proxy flushes entries of removed endpoints at its sync).
     const flowKey =
@@ -291,14 +316,12 @@ export class DataPlane {
     const trackedEndpoint =
       tracked === undefined || now >= tracked.expiresAt
         ? undefined
-        : categorized.allReachableEndpoints.find((e) => e.endpoint === tracked.endpoint);
+        : programmed.categorized.allReachableEndpoints.find((e) => e.endpoint === tracked.endpoint);
     if (trackedEndpoint !== undefined) {
       this.#lastPick = undefined;
       hops.push(`conntrack ${proxyNode}: existing UDP entry -> ${trackedEndpoint.endpoint}`);
     }
-    const endpoint =
-      trackedEndpoint ??
-      this.#pick(proxyNode, serviceKey, servicePort, service, eligible, programmed, sourceIp, target, now);
+    const endpoint = trackedEndpoint ?? this.#pick(decision, target, now);
     if (flowKey !== undefined && endpoint !== undefined) {
       if (tracked === undefined && this.#udpFlows.size >= this.#udpSweepAt) this.#sweepUdpFlows(now);
       // The first exchange gets udpTimeout; a flow seen again counts as a stream (udpStreamTimeout).
@@ -308,21 +331,72 @@ export class DataPlane {
         expiresAt: now + (trackedEndpoint === undefined ? udpTimeout : udpStreamTimeout),
       });
     }
-    if (endpoint === undefined) return fail('refused', 'no endpoint could be picked', decided);
+    return this.#withRelease(this.#complete(decision, endpoint, target, hops));
+  }
+
+  /**
+   * A reusable path from one source to one target for untraced connections (the traffic engine's
+   * per-request path). Everything up to the balancing pick is decided once per cluster state and
+   * per period in which the proxy node's programmed rules stay the same, and the delivery result
+   * once per picked endpoint; each call then costs a policy pick. UDP flows with a source port go
+   * through {@link DataPlane.connect} each time (their conntrack entries are per flow).
+   */
+  route(source: ConnectSource, target: ConnectTarget): ConnectRoute {
+    if (target.protocol === 'UDP' && target.sourcePort !== undefined)
+      return { connect: () => this.connect(source, target, { trace: false }) };
+    let state: ClusterState | undefined;
+    let validUntil = Number.NEGATIVE_INFINITY;
+    let decision: ConnectResult | Decision | undefined;
+    // Results by picked backend (with its release hook), or by endpoint when no policy picked.
+    let delivered = new Map<Backend | ProxyEndpoint | undefined, ConnectResult>();
+    return {
+      connect: (): ConnectResult => {
+        const now = this.cluster.now;
+        const current = this.cluster.state;
+        if (current !== state || now >= validUntil || decision === undefined) {
+          state = current;
+          decision = this.#decide(current, source, target, now, NO_HOPS);
+          validUntil = this.#stableUntil;
+          delivered = new Map();
+        }
+        if (!('kind' in decision)) return decision;
+        const endpoint = this.#pick(decision, target, now);
+        const key = this.#lastPick?.backend ?? endpoint;
+        let result = delivered.get(key);
+        if (result === undefined) {
+          result = this.#withRelease(this.#complete(decision, endpoint, target, NO_HOPS));
+          delivered.set(key, result);
+        }
+        this.#lastPick = undefined;
+        return result;
+      },
+    };
+  }
+
+  /** The result of a connection to the endpoint picked for a decision (without release hook). */
+  #complete(
+    decision: Decision,
+    endpoint: ProxyEndpoint | undefined,
+    target: ConnectTarget,
+    hops: string[],
+  ): ConnectResult {
+    const { proxyNode, decided, destination, dialled } = decision;
+    if (endpoint === undefined) {
+      return failure('refused', 'no endpoint could be picked', hops, decided);
+    }
     const masquerade = masqueradeDecision({
-      servicePort: info,
+      servicePort: decision.programmed.info,
       destination,
-      source: connectionSource,
+      source: decision.connectionSource,
       endpointIp: endpoint.ip,
       masqueradeAll: this.cluster.config.proxy.masqueradeAll,
-      localDetector: detector,
+      localDetector: decision.detector,
     });
-    const seenSource = masquerade.masquerade ? proxyNodeRecord.address : sourceIp;
-    const pick = this.#lastPick;
-    this.#lastPick = undefined;
+    const seenSource = masquerade.masquerade ? decision.proxyNodeRecord.address : decision.sourceIp;
     hops.push(
       `kube-proxy ${proxyNode}: ${destination} ${dialled}:${target.port} -> ${endpoint.endpoint} (DNAT${masquerade.masquerade ? ', SNAT to node' : ''})`,
     );
+    const state = this.cluster.state;
     return this.#deliver(
       state,
       endpoint.ip,
@@ -330,19 +404,26 @@ export class DataPlane {
       seenSource,
       proxyNode,
       hops,
-      fail,
-      {
-        ...decided,
-        masqueraded: masquerade.masquerade,
-        ...(pick === undefined || pick.policy.onFinish === undefined
-          ? {}
-          : {
-              release: (at: number, latency: number, ok: boolean) =>
-                pick.policy.onFinish?.(pick.backend, at, latency, ok),
-            }),
-      },
+      (result, reason, extra) => failure(result, reason, hops, extra),
+      { ...decided, masqueraded: masquerade.masquerade },
     );
   }
+
+  /** Adds the balancing policy's release hook of the pick just made, if it wants one. */
+  #withRelease(result: ConnectResult): ConnectResult {
+    const pick = this.#lastPick;
+    this.#lastPick = undefined;
+    // Failed connections carry it too: the pick was counted, so its end must be.
+    if (pick?.policy.onFinish === undefined) return result;
+    return shaped({
+      ...result,
+      release: (at: number, latency: number, ok: boolean) =>
+        pick.policy.onFinish?.(pick.backend, at, latency, ok),
+    });
+  }
+
+  // When the last #decide's answer may change without a state change (the proxy node's rules).
+  #stableUntil = Number.POSITIVE_INFINITY;
 
   #observe(event: LoggedEvent<ClusterEvent>): void {
     let serviceKey: string | undefined;
@@ -454,19 +535,8 @@ export class DataPlane {
     return detector;
   }
 
-  #pick(
-    node: string,
-    serviceKey: string,
-    port: ServicePort,
-    service: Service,
-    eligible: readonly ProxyEndpoint[],
-    programmed: ProgrammedPort,
-    sourceIp: string,
-    target: ConnectTarget,
-    now: Instant,
-  ): ProxyEndpoint | undefined {
-    // Balancer state lives per (node, Service port), across versions of the rules.
-    const portKey = programmed.portKey;
+  #pick(decision: Decision, target: ConnectTarget, now: Instant): ProxyEndpoint | undefined {
+    const { service, eligible, sourceIp, portKey } = decision;
     // sessionAffinity: ClientIP pins a client to its endpoint while it keeps connecting.
     if (service.spec.sessionAffinity === 'ClientIP') {
       const timeout = (service.spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800) * SECOND;
@@ -476,39 +546,46 @@ export class DataPlane {
         pinned === undefined || now - pinned.lastUsed > timeout
           ? undefined
           : eligible.find((e) => e.endpoint === pinned.endpoint);
-      const chosen = still ?? this.#balance(portKey, eligible, programmed, sourceIp, target, now);
+      const chosen = still ?? this.#balance(decision, target, now);
       if (chosen !== undefined) this.#affinity.set(key, { endpoint: chosen.endpoint, lastUsed: now });
       return chosen;
     }
-    return this.#balance(portKey, eligible, programmed, sourceIp, target, now);
+    return this.#balance(decision, target, now);
   }
 
-  #balance(
-    portKey: string,
-    eligible: readonly ProxyEndpoint[],
-    programmed: ProgrammedPort,
-    sourceIp: string,
-    target: ConnectTarget,
-    now: Instant,
-  ): ProxyEndpoint | undefined {
-    let policy = this.#balancers.get(portKey);
+  #balance(decision: Decision, target: ConnectTarget, now: Instant): ProxyEndpoint | undefined {
+    const { portKey, eligible, programmed } = decision;
+    let policy = decision.policy;
     if (policy === undefined) {
-      const config = this.cluster.config.proxy;
-      policy = createPolicy(
-        config.policy,
-        this.cluster.sim.rng(`kube-proxy/balancer/${portKey}`),
-        config.policyOptions,
-      );
-      this.#balancers.set(portKey, policy);
+      policy = this.#balancers.get(portKey);
+      if (policy === undefined) {
+        const config = this.cluster.config.proxy;
+        policy = createPolicy(
+          config.policy,
+          this.cluster.sim.rng(`kube-proxy/balancer/${portKey}`),
+          config.policyOptions,
+        );
+        this.#balancers.set(portKey, policy);
+      }
+      decision.policy = policy;
     }
     // The same eligible list gives the same backend array, so policies see a stable list.
-    let entry = programmed.backends.get(eligible);
+    let entry = decision.backends;
     if (entry === undefined) {
-      const backends = eligible.map((e) => ({ id: e.endpoint, weight: 1 }));
-      entry = { backends, byId: new Map(eligible.map((e) => [e.endpoint, e])) };
-      programmed.backends.set(eligible, entry);
+      entry = programmed.backends.get(eligible);
+      if (entry === undefined) {
+        const backends = eligible.map((e) => ({ id: e.endpoint, weight: 1 }));
+        entry = { backends, byId: new Map(eligible.map((e) => [e.endpoint, e])) };
+        programmed.backends.set(eligible, entry);
+      }
+      decision.backends = entry;
     }
-    const context: PickContext = { sourceIp, destinationIp: target.ip, destinationPort: target.port, now };
+    const context: PickContext = {
+      sourceIp: decision.sourceIp,
+      destinationIp: target.ip,
+      destinationPort: target.port,
+      now,
+    };
     const backends =
       this.cluster.config.proxy.mode === 'ipvs' && policy.state !== undefined
         ? this.#ipvsList(portKey, entry.backends, policy.state, target.protocol, now)
@@ -627,7 +704,7 @@ export class DataPlane {
       const pod = state.pods.get(podKey);
       if (pod?.spec.hostNetwork === true && pod.containersRunning && this.#listens(pod, target)) {
         hops.push(`node ${node}: host-network pod ${podKey}`);
-        return {
+        return shaped({
           result: 'connected',
           reason: 'connected',
           backend: { ip: record.address, port: target.port, pod: podKey },
@@ -637,7 +714,7 @@ export class DataPlane {
           node: null,
           service: null,
           hops,
-        };
+        });
       }
     }
     return fail('refused', `nothing listens on ${record.address}:${target.port}`);
@@ -731,7 +808,7 @@ function connected(
   hops: string[],
   decided: Partial<ConnectResult>,
 ): ConnectResult {
-  return {
+  return shaped({
     result: 'connected',
     reason: 'connected',
     backend,
@@ -741,7 +818,26 @@ function connected(
     node: decided.node ?? null,
     service: decided.service ?? null,
     hops,
-    ...(decided.release === undefined ? {} : { release: decided.release }),
+    release: decided.release,
+  });
+}
+
+/**
+ * The same result with its properties in one fixed order, so every result shares one hidden
+ * class and the traffic engine's reads of them stay monomorphic.
+ */
+function shaped(result: ConnectResult): ConnectResult {
+  return {
+    result: result.result,
+    reason: result.reason,
+    backend: result.backend,
+    candidates: result.candidates,
+    masqueraded: result.masqueraded,
+    sourceIPSeenByBackend: result.sourceIPSeenByBackend,
+    node: result.node,
+    service: result.service,
+    hops: result.hops,
+    release: result.release,
   };
 }
 
@@ -756,6 +852,54 @@ function matchingPort(
     return ports.find((p) => p.nodePort === target.port && (p.protocol ?? 'TCP') === target.protocol);
   void dialled;
   return ports.find((p) => p.port === target.port && (p.protocol ?? 'TCP') === target.protocol);
+}
+
+/** A new connection's way up to kube-proxy's balancing pick, as {@link DataPlane} decided it. */
+interface Decision {
+  readonly kind: 'decision';
+  readonly proxyNode: string;
+  readonly proxyNodeRecord: NodeRecord;
+  readonly serviceKey: string;
+  readonly service: Service;
+  readonly servicePort: ServicePort;
+  readonly programmed: ProgrammedPort;
+  readonly eligible: readonly ProxyEndpoint[];
+  readonly destination: ServiceDestination;
+  readonly dialled: string;
+  readonly sourceIp: string;
+  readonly connectionSource: ConnectionSource;
+  readonly detector: LocalTrafficDetector;
+  readonly decided: {
+    readonly node: string;
+    readonly service: string;
+    readonly candidates: readonly string[];
+  };
+  /** Balancer state lives per (node, Service port), across versions of the rules. */
+  readonly portKey: string;
+  /** The balancing policy and backend list, looked up at the first pick. */
+  policy?: LoadBalancingPolicy;
+  backends?: { readonly backends: readonly Backend[]; readonly byId: ReadonlyMap<string, ProxyEndpoint> };
+}
+
+/** A failed connection attempt. */
+function failure(
+  result: ConnectOutcome,
+  reason: string,
+  hops: string[],
+  extra: Partial<ConnectResult> = {},
+): ConnectResult {
+  return shaped({
+    result,
+    reason,
+    backend: null,
+    candidates: [],
+    masqueraded: false,
+    sourceIPSeenByBackend: null,
+    node: null,
+    service: null,
+    hops,
+    ...extra,
+  });
 }
 
 /** One (node, Service port)'s IPVS real servers and the eligible list they were last synced to. */

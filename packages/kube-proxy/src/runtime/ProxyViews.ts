@@ -36,6 +36,8 @@ interface PairState {
   scheduledSync: Instant | undefined;
   /** The delivery delay drawn for version `arrived + 1`. */
   pendingDelay: Duration | undefined;
+  /** When `applied` may next change (given the versions recorded so far). */
+  stableUntil: Instant;
 }
 
 /**
@@ -97,11 +99,20 @@ export class ProxyViews {
         lastSync: Number.NEGATIVE_INFINITY,
         scheduledSync: undefined,
         pendingDelay: undefined,
+        stableUntil: Number.NEGATIVE_INFINITY,
       };
       byNode.set(node, pair);
     }
     this.#advance(pair, versions, at);
     return pair.applied < 0 ? undefined : versions[pair.applied];
+  }
+
+  /**
+   * Until when the answer of the last {@link ProxyViews.seenBy} for this pair stays the same,
+   * unless the Service changes again: its next rule sync or watch delivery.
+   */
+  stableUntil(node: string, serviceKey: string): Instant {
+    return this.#pairs.get(serviceKey)?.get(node)?.stableUntil ?? Number.NEGATIVE_INFINITY;
   }
 
   /** True when every node that asked has programmed the latest version of every Service. */
@@ -129,7 +140,10 @@ export class ProxyViews {
         );
       }
       const nextSync = pair.scheduledSync ?? Number.POSITIVE_INFINITY;
-      if (Math.min(nextArrival, nextSync) > at) return;
+      if (Math.min(nextArrival, nextSync) > at) {
+        pair.stableUntil = Math.min(nextArrival, nextSync);
+        return;
+      }
       if (nextSync <= nextArrival) {
         pair.applied = pair.arrived;
         pair.lastSync = nextSync;

@@ -1,4 +1,5 @@
 export {
+  type ConnectRoute,
   DataPlane,
   DEFAULT_EXTERNAL_CLIENT,
   type ConnectOutcome,
