@@ -114,6 +114,7 @@ export class Cluster {
     this.sim.use(() => workloadControllers(context));
     const manifests = options.manifests ?? [];
     this.#bootstrap(this.config.nodesGiven || !manifests.some((object) => object.kind === 'Node'));
+    if (wantsIngressController(this.config.ingress.controller, manifests)) this.#bootstrapIngress();
     if (manifests.length > 0) this.applyAll(manifests);
   }
 
@@ -475,6 +476,62 @@ export class Cluster {
     });
   }
 
+  /**
+   * The default Ingress controller, shaped like ingress-nginx's cloud manifest: its namespace, the
+   * `nginx` IngressClass, a controller Deployment and a LoadBalancer Service (externalTrafficPolicy
+   * Local, as that manifest sets it).
+   */
+  #bootstrapIngress(): void {
+    const labels = INGRESS_CONTROLLER_LABELS;
+    const namespace = DEFAULT_INGRESS_NAMESPACE;
+    this.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+    this.apply({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'IngressClass',
+      metadata: { name: 'nginx', labels },
+      spec: { controller: 'k8s.io/ingress-nginx' },
+    });
+    this.apply({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: DEFAULT_INGRESS_SERVICE, namespace, labels },
+      spec: {
+        type: 'LoadBalancer',
+        externalTrafficPolicy: 'Local',
+        selector: labels,
+        ports: [
+          { name: 'http', port: 80, protocol: 'TCP', targetPort: 'http' },
+          { name: 'https', port: 443, protocol: 'TCP', targetPort: 'https' },
+        ],
+      },
+    });
+    this.apply({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: DEFAULT_INGRESS_SERVICE, namespace, labels },
+      spec: {
+        replicas: this.config.ingress.replicas,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            containers: [
+              {
+                name: 'controller',
+                image: 'registry.k8s.io/ingress-nginx/controller:v1.11.2',
+                ports: [
+                  { name: 'http', containerPort: 80, protocol: 'TCP' },
+                  { name: 'https', containerPort: 443, protocol: 'TCP' },
+                ],
+                readinessProbe: { httpGet: { path: '/healthz', port: 10254 }, periodSeconds: 10 },
+              },
+            ],
+          },
+        },
+      },
+    });
+  }
+
   /** Emits decided events; a node manifest with a podCIDR occupies it right away. */
   #emitAll(events: readonly ClusterEvent[]): void {
     for (const event of events) {
@@ -534,4 +591,29 @@ const KIND_ORDER = [
 function kindRank(kind: string): number {
   const rank = KIND_ORDER.indexOf(kind);
   return rank < 0 ? KIND_ORDER.length : rank;
+}
+
+/** The namespace of the Ingress controller knsim provides. */
+export const DEFAULT_INGRESS_NAMESPACE = 'ingress-nginx';
+/** The name of its Deployment and LoadBalancer Service. */
+export const DEFAULT_INGRESS_SERVICE = 'ingress-nginx-controller';
+/** The labels of ingress-nginx's controller pods (also how a user's own controller is recognised). */
+export const INGRESS_CONTROLLER_LABELS: Readonly<Record<string, string>> = {
+  'app.kubernetes.io/name': 'ingress-nginx',
+  'app.kubernetes.io/component': 'controller',
+};
+
+/** `auto`: the manifests have an Ingress but no ingress-nginx controller workload of their own. */
+function wantsIngressController(setting: 'auto' | boolean, manifests: readonly KubeObject[]): boolean {
+  if (setting !== 'auto') return setting;
+  if (!manifests.some((object) => object.kind === 'Ingress')) return false;
+  return !manifests.some((object) => {
+    const template =
+      object.kind === 'Deployment' || object.kind === 'DaemonSet' || object.kind === 'StatefulSet'
+        ? object.spec.template.metadata?.labels
+        : object.kind === 'Pod'
+          ? object.metadata.labels
+          : undefined;
+    return Object.entries(INGRESS_CONTROLLER_LABELS).every(([key, value]) => template?.[key] === value);
+  });
 }

@@ -3,7 +3,9 @@ import { resolveProxyConfig, type ProxyConfig, type ProxyConfigSpec } from './Pr
 import { parseDocument } from 'yaml';
 import {
   describeBadCidr,
+  parseIpv4,
   parseIpv4Cidr,
+  tryParseCidr,
   qualifiedNameProblems,
   labelValueProblems,
   dns1123SubdomainProblems,
@@ -57,6 +59,56 @@ export interface ClusterConfigSpec {
   readonly proxy?: ProxyConfigSpec;
   /** Cluster DNS (CoreDNS behind the kube-dns Service). */
   readonly dns?: DnsConfigSpec;
+  /** The Ingress controller knsim provides when the manifests bring none. */
+  readonly ingress?: IngressConfigSpec;
+  /** Hosts outside the cluster that traffic can reach (ExternalName targets, APIs...). */
+  readonly external?: ExternalConfigSpec;
+}
+
+/** The default Ingress controller (ingress-nginx-like). */
+export interface IngressConfigSpec {
+  /**
+   * `auto` (default): provided when the initial manifests hold an Ingress and no ingress-nginx
+   * controller workload; `true`: always; `false`: never.
+   */
+  readonly controller?: 'auto' | boolean;
+  /** Controller replicas. Default 1. */
+  readonly replicas?: number;
+}
+
+export interface IngressConfig {
+  readonly controller: 'auto' | boolean;
+  readonly replicas: number;
+}
+
+/** One address (or range) outside the cluster that answers connections. */
+export interface ExternalEndpointSpec {
+  /** A name for reports. Default: the address. */
+  readonly name?: string;
+  /** An IPv4 address or CIDR. */
+  readonly address: string;
+  /** Ports that accept connections. Default: every port. */
+  readonly ports?: readonly number[];
+  /** One-way latency to it from the cluster's edge. Default: the network's external latency. */
+  readonly latency?: unknown;
+  /** `accept` (default), `refuse` (RST) or `timeout` (no answer). */
+  readonly behaviour?: 'accept' | 'refuse' | 'timeout';
+}
+
+export interface ExternalEndpoint {
+  readonly name: string;
+  readonly address: string;
+  readonly ports: readonly number[] | undefined;
+  readonly latency: DurationDistribution | undefined;
+  readonly behaviour: 'accept' | 'refuse' | 'timeout';
+}
+
+export interface ExternalConfigSpec {
+  readonly endpoints?: readonly ExternalEndpointSpec[];
+}
+
+export interface ExternalConfig {
+  readonly endpoints: readonly ExternalEndpoint[];
 }
 
 /** Cluster DNS settings: CoreDNS's kubernetes plugin and the upstream it forwards to. */
@@ -114,6 +166,11 @@ export interface TimingsSpec {
   readonly jobPodRuntime?: unknown;
   /** kube-proxy: from an EndpointSlice/Service change to a node's watch seeing it. */
   readonly proxyPropagation?: unknown;
+  /**
+   * The CNI's NetworkPolicy agent: from a policy, pod-label or namespace-label change (or a new
+   * pod) to a node enforcing it.
+   */
+  readonly policyEnforcement?: unknown;
   readonly nodeMonitorPeriod?: string;
   readonly nodeMonitorGracePeriod?: string;
   readonly nodeLeaseRenewInterval?: string;
@@ -141,6 +198,7 @@ export interface Timings {
   readonly containerStop: DurationDistribution;
   readonly jobPodRuntime: DurationDistribution;
   readonly proxyPropagation: DurationDistribution;
+  readonly policyEnforcement: DurationDistribution;
   readonly nodeMonitorPeriod: Duration;
   readonly nodeMonitorGracePeriod: Duration;
   readonly nodeLeaseRenewInterval: Duration;
@@ -164,6 +222,8 @@ export interface ClusterConfig {
   readonly timings: Timings;
   readonly proxy: ProxyConfig;
   readonly dns: DnsConfig;
+  readonly ingress: IngressConfig;
+  readonly external: ExternalConfig;
 }
 
 export const CLUSTER_CONFIG_API_VERSION = 'knsim.dev/v1alpha1';
@@ -191,6 +251,8 @@ export const DEFAULT_CLUSTER_CONFIG = {
     containerStop: { lognormal: { median: '1s', sigma: 0.5 } },
     jobPodRuntime: '30s',
     proxyPropagation: { lognormal: { median: '150ms', sigma: 0.6, max: '5s' } },
+    // Calico/Cilium agents program a policy change in well under a second on a healthy node.
+    policyEnforcement: { lognormal: { median: '200ms', sigma: 0.6, max: '5s' } },
     nodeMonitorPeriod: '5s',
     nodeMonitorGracePeriod: '50s',
     nodeLeaseRenewInterval: '10s',
@@ -235,6 +297,8 @@ const TOP_LEVEL_FIELDS = new Set([
   'timings',
   'proxy',
   'dns',
+  'ingress',
+  'external',
 ]);
 const NODE_FIELDS = new Set(['name', 'zone', 'labels', 'taints', 'maxPods', 'address']);
 const DISTRIBUTION_TIMINGS = [
@@ -245,6 +309,7 @@ const DISTRIBUTION_TIMINGS = [
   'containerStop',
   'jobPodRuntime',
   'proxyPropagation',
+  'policyEnforcement',
 ] as const;
 const FIXED_TIMINGS = ['nodeMonitorPeriod', 'nodeMonitorGracePeriod', 'nodeLeaseRenewInterval'] as const;
 
@@ -327,6 +392,8 @@ export function resolveClusterConfig(spec: ClusterConfigSpec = {}, source?: stri
   const timings = resolveTimings(spec.timings, problem);
   const proxy = resolveProxyConfig(spec.proxy, problem);
   const dns = resolveDnsConfig(spec.dns, problem);
+  const ingress = resolveIngressConfig(spec.ingress, problem);
+  const external = resolveExternalConfig(spec.external, problem);
 
   if (issues.length > 0) throw new ClusterConfigError(issues, source);
   return {
@@ -343,6 +410,8 @@ export function resolveClusterConfig(spec: ClusterConfigSpec = {}, source?: stri
     timings: timings as Timings,
     proxy,
     dns,
+    ingress,
+    external,
   };
 }
 
@@ -506,6 +575,89 @@ function resolveTimings(
     problem('timings.nodeEvictionRate', 'expected a positive number of nodes per second');
   out['nodeEvictionRate'] = rate;
   return out as unknown as Timings;
+}
+
+const INGRESS_FIELDS = new Set(['controller', 'replicas']);
+
+function resolveIngressConfig(
+  spec: IngressConfigSpec | undefined,
+  problem: (path: string, reason: string) => void,
+): IngressConfig {
+  const given = (spec ?? {}) as IngressConfigSpec & Record<string, unknown>;
+  for (const key of Object.keys(given))
+    if (!INGRESS_FIELDS.has(key))
+      problem(`ingress.${key}`, `unknown field (known: ${[...INGRESS_FIELDS].join(', ')})`);
+  const controller = given.controller ?? 'auto';
+  if (controller !== 'auto' && typeof controller !== 'boolean')
+    problem('ingress.controller', 'expected auto, true or false');
+  const replicas = given.replicas ?? 1;
+  if (!Number.isInteger(replicas) || replicas < 0)
+    problem('ingress.replicas', 'expected a non-negative integer');
+  return { controller, replicas };
+}
+
+const EXTERNAL_FIELDS = new Set(['endpoints']);
+const EXTERNAL_ENDPOINT_FIELDS = new Set(['name', 'address', 'ports', 'latency', 'behaviour']);
+
+function resolveExternalConfig(
+  spec: ExternalConfigSpec | undefined,
+  problem: (path: string, reason: string) => void,
+): ExternalConfig {
+  const given = (spec ?? {}) as ExternalConfigSpec & Record<string, unknown>;
+  for (const key of Object.keys(given))
+    if (!EXTERNAL_FIELDS.has(key))
+      problem(`external.${key}`, `unknown field (known: ${[...EXTERNAL_FIELDS].join(', ')})`);
+  const endpoints: ExternalEndpoint[] = [];
+  const list: unknown = given.endpoints ?? [];
+  if (!Array.isArray(list)) {
+    problem('external.endpoints', 'expected a list');
+    return { endpoints };
+  }
+  list.forEach((raw: unknown, i) => {
+    const path = `external.endpoints[${i}]`;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      problem(path, 'expected an object with address');
+      return;
+    }
+    const entry = raw as ExternalEndpointSpec & Record<string, unknown>;
+    for (const key of Object.keys(entry))
+      if (!EXTERNAL_ENDPOINT_FIELDS.has(key))
+        problem(`${path}.${key}`, `unknown field (known: ${[...EXTERNAL_ENDPOINT_FIELDS].join(', ')})`);
+    const address = entry.address;
+    if (
+      typeof address !== 'string' ||
+      (parseIpv4(address) === undefined && tryParseCidr(address)?.family !== 'IPv4')
+    ) {
+      problem(`${path}.address`, 'expected an IPv4 address or CIDR');
+      return;
+    }
+    const ports = entry.ports;
+    if (
+      ports !== undefined &&
+      (!Array.isArray(ports) || ports.some((port) => !Number.isInteger(port) || port < 1 || port > 65535))
+    )
+      problem(`${path}.ports`, 'expected a list of port numbers from 1 to 65535');
+    const behaviour = entry.behaviour ?? 'accept';
+    if (!['accept', 'refuse', 'timeout'].includes(behaviour))
+      problem(`${path}.behaviour`, 'expected accept, refuse or timeout');
+    let latency: DurationDistribution | undefined;
+    if (entry.latency !== undefined) {
+      try {
+        latency = parseDurationDistribution(entry.latency, `${path}.latency`);
+      } catch (error) {
+        if (!(error instanceof DistributionError)) throw error;
+        problem(error.path, error.reason);
+      }
+    }
+    endpoints.push({
+      name: typeof entry.name === 'string' && entry.name !== '' ? entry.name : address,
+      address,
+      ports: ports === undefined ? undefined : [...ports],
+      latency,
+      behaviour,
+    });
+  });
+  return { endpoints };
 }
 
 const DNS_FIELDS = new Set(['enabled', 'replicas', 'ttl', 'pods', 'upstream']);
