@@ -148,6 +148,7 @@ export function registerConnectCommand(program: Command, io: CliIo): void {
               node: null,
               service: null,
               hops: [],
+              policies: [],
             };
       if (flags.json === true) {
         io.stdout(JSON.stringify(result, null, 2) + '\n');

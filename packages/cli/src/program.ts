@@ -5,6 +5,8 @@ import { isUserError, parseDuration, readLogFile, digestLog, formatDuration, Use
 import { registerClusterCommands } from './clusterCommands.js';
 import { registerConnectCommand } from './connectCommand.js';
 import { registerDnsCommand } from './dnsCommand.js';
+import { registerReachCommand } from './reachCommand.js';
+import { registerRouteCommand } from './routeCommand.js';
 import { formatDemo, runDemo } from './demo.js';
 import type { CliIo } from './io.js';
 import { VERSION } from './version.js';
@@ -88,6 +90,8 @@ export function buildProgram(io: CliIo): Command {
   registerClusterCommands(program, io);
   registerConnectCommand(program, io);
   registerDnsCommand(program, io);
+  registerReachCommand(program, io);
+  registerRouteCommand(program, io);
   return program;
 }
 

@@ -54,6 +54,8 @@ interface Request {
   user: number | undefined;
   /** The connection was dropped (DROP rule): the timeout is reported as `dropped`. */
   dropped: boolean;
+  /** The connection was dropped by NetworkPolicy. */
+  denied: boolean;
   /** The client-side balancer's pick, told when the request ends. */
   balanced: { readonly policy: LoadBalancingPolicy; readonly backend: Backend } | undefined;
 }
@@ -296,6 +298,7 @@ export class TrafficEngine {
       serverPod: undefined,
       timer: undefined,
       dropped: false,
+      denied: false,
       balanced: undefined,
       user,
     };
@@ -484,6 +487,8 @@ export class TrafficEngine {
       }
       // Dropped or unroutable: nothing answers; the client gives up at its timeout.
       if (result.result === 'dropped') request.dropped = true;
+      // NetworkPolicy drops silently too; the client's timeout is reported as `denied`.
+      if (result.result === 'denied') request.denied = true;
       return;
     }
     const backendPod = result.backend.pod;
@@ -685,7 +690,8 @@ export class TrafficEngine {
       if (outcome === 'timeout') connection.broken = true; // clients drop a connection that timed out
       if (request.workload.spec.mode === 'per-request') this.#close(connection, outcome === 'ok');
     }
-    const final = outcome === 'timeout' && request.dropped === true ? 'dropped' : outcome;
+    const final =
+      outcome !== 'timeout' ? outcome : request.denied ? 'denied' : request.dropped ? 'dropped' : outcome;
     const latency = this.cluster.now - request.intendedAt;
     request.balanced?.policy.onFinish?.(request.balanced.backend, this.cluster.now, latency, final === 'ok');
     this.metrics.outcome(request.workload.spec.name, final, latency, this.cluster.now, connection?.backend);

@@ -15,7 +15,7 @@ export type NameserverReach = (
   nameserver: string,
   port: number,
   protocol: Protocol,
-) => 'connected' | 'refused' | 'dropped' | 'timeout';
+) => 'connected' | 'refused' | 'dropped' | 'timeout' | 'denied';
 
 /**
  * Cluster DNS in a simulated cluster: CoreDNS's answers computed from the cluster state (the

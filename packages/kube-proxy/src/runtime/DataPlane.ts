@@ -11,6 +11,7 @@ import {
   apiServerAddress,
   type Cluster,
   type ClusterEvent,
+  type ExternalEndpoint,
   type ClusterState,
   type NodeRecord,
   type PodRecord,
@@ -34,6 +35,7 @@ import type { LoadBalancingPolicy } from '../policies/LoadBalancingPolicy.js';
 import { createPolicy } from '../policies/policyRegistry.js';
 import { IPVS_DRAIN_CHECK_INTERVAL, IpvsGracefulTermination } from '../policies/IpvsGracefulTermination.js';
 import { ProxyViews, type ServiceVersion } from './ProxyViews.js';
+import { PolicyEnforcement, type EnforcedEndpoint, type EnforcementVerdict } from './PolicyEnforcement.js';
 
 /** Where a connection starts. */
 export type ConnectSource =
@@ -55,7 +57,7 @@ export interface ConnectTarget {
 }
 
 /** How a connection attempt ended, as the client sees it. */
-export type ConnectOutcome = 'connected' | 'refused' | 'dropped' | 'timeout';
+export type ConnectOutcome = 'connected' | 'refused' | 'dropped' | 'timeout' | 'denied';
 
 export interface ConnectResult {
   readonly result: ConnectOutcome;
@@ -71,6 +73,11 @@ export interface ConnectResult {
   /** The Service dialled (`ns/name`), if any. */
   readonly service: string | null;
   readonly hops: readonly string[];
+  /**
+   * The NetworkPolicies that decided (`ns/name`, sorted): for `denied`, those isolating the
+   * refusing end; otherwise those whose rules admitted the connection (empty when not isolated).
+   */
+  readonly policies: readonly string[];
   /**
    * For a connection balanced by kube-proxy: tell its balancing policy that the connection
    * ended (least-connection and adaptive policies count open connections). Not serialised.
@@ -102,6 +109,8 @@ export const DEFAULT_EXTERNAL_CLIENT = '203.0.113.10';
 export class DataPlane {
   readonly cluster: Cluster;
   readonly views: ProxyViews;
+  /** The CNI's NetworkPolicy agents. */
+  readonly policies: PolicyEnforcement;
   readonly #balancers = new Map<string, LoadBalancingPolicy>();
   readonly #affinity = new Map<string, { endpoint: string; lastUsed: Instant }>();
   // IPVS mode: each (node, Service port)'s real-server list with graceful termination.
@@ -119,6 +128,10 @@ export class DataPlane {
       seed: cluster.sim.random.seed,
       propagation: config.timings.proxyPropagation,
       minSyncPeriod: config.proxy.minSyncPeriod,
+    });
+    this.policies = new PolicyEnforcement({
+      seed: cluster.sim.random.seed,
+      delay: config.timings.policyEnforcement,
     });
     // Catch up with what happened before the data plane was attached, then follow the log.
     for (const event of cluster.sim.log.events) this.#observe(event);
@@ -143,6 +156,8 @@ export class DataPlane {
     let sourceIp: string;
     let sourceNode: string | undefined;
     let proxySource: ConnectionSource;
+    // Who NetworkPolicy sees as the source.
+    let origin: EnforcedEndpoint;
     if (source.kind === 'pod') {
       const pod = state.pods.get(source.pod);
       if (pod === undefined) return fail('refused', `source pod ${source.pod} does not exist`);
@@ -153,6 +168,10 @@ export class DataPlane {
       if (node?.kubelet === 'crashed') return fail('timeout', `source pod's node ${pod.nodeName} is down`);
       sourceIp = pod.spec.hostNetwork === true ? (node?.address ?? pod.podIP) : pod.podIP;
       sourceNode = pod.nodeName;
+      origin =
+        pod.spec.hostNetwork === true
+          ? { kind: 'node', node: pod.nodeName, ip: sourceIp }
+          : { kind: 'pod', pod: source.pod, ip: sourceIp, node: pod.nodeName };
       proxySource =
         pod.spec.hostNetwork === true
           ? { kind: 'node', ip: sourceIp }
@@ -164,10 +183,12 @@ export class DataPlane {
       if (node.kubelet === 'crashed') return fail('timeout', `node ${source.node} is down`);
       sourceIp = node.address;
       sourceNode = node.name;
+      origin = { kind: 'node', node: node.name, ip: sourceIp };
       proxySource = { kind: 'node', ip: sourceIp };
       hops.push(`node ${node.name} (${sourceIp})`);
     } else {
       sourceIp = source.ip ?? DEFAULT_EXTERNAL_CLIENT;
+      origin = { kind: 'external', ip: sourceIp };
       proxySource = { kind: 'external', ip: sourceIp };
       hops.push(`external client ${sourceIp}`);
     }
@@ -215,7 +236,7 @@ export class DataPlane {
       }
     } else {
       // Not a Service address: routed as is.
-      return this.#deliver(state, dialled, target, sourceIp, sourceNode, hops, fail, undefined);
+      return this.#deliver(state, dialled, target, sourceIp, sourceNode, hops, fail, undefined, origin);
     }
     if (proxyNode === undefined) return fail('timeout', 'no node to handle the connection');
     const proxyNodeRecord = state.nodes.get(proxyNode);
@@ -293,6 +314,7 @@ export class DataPlane {
       detector,
       decided,
       portKey: programmed.portKey,
+      origin,
     };
   }
 
@@ -364,7 +386,10 @@ export class DataPlane {
         const key = this.#lastPick?.backend ?? endpoint;
         let result = delivered.get(key);
         if (result === undefined) {
+          this.#stableUntil = Number.POSITIVE_INFINITY;
           result = this.#withRelease(this.#complete(decision, endpoint, target, NO_HOPS));
+          // A NetworkPolicy agent about to program a change makes this answer short-lived.
+          if (this.#stableUntil < validUntil) validUntil = this.#stableUntil;
           delivered.set(key, result);
         }
         this.#lastPick = undefined;
@@ -397,6 +422,12 @@ export class DataPlane {
       `kube-proxy ${proxyNode}: ${destination} ${dialled}:${target.port} -> ${endpoint.endpoint} (DNAT${masquerade.masquerade ? ', SNAT to node' : ''})`,
     );
     const state = this.cluster.state;
+    // NetworkPolicy judges a pod by its identity even when its packets were masqueraded (policy
+    // runs before SNAT on its node; implementation-defined); others by the address the backend sees.
+    const origin: EnforcedEndpoint =
+      decision.origin.kind === 'pod' || !masquerade.masquerade
+        ? decision.origin
+        : { kind: 'node', node: proxyNode, ip: seenSource };
     return this.#deliver(
       state,
       endpoint.ip,
@@ -406,6 +437,7 @@ export class DataPlane {
       hops,
       (result, reason, extra) => failure(result, reason, hops, extra),
       { ...decided, masqueraded: masquerade.masquerade },
+      origin,
     );
   }
 
@@ -426,6 +458,7 @@ export class DataPlane {
   #stableUntil = Number.POSITIVE_INFINITY;
 
   #observe(event: LoggedEvent<ClusterEvent>): void {
+    if (affectsPolicy(event)) this.policies.record(event.at, this.cluster.state);
     let serviceKey: string | undefined;
     switch (event.type) {
       case 'PodSandboxReady':
@@ -714,6 +747,7 @@ export class DataPlane {
           node: null,
           service: null,
           hops,
+          policies: [],
         });
       }
     }
@@ -730,20 +764,41 @@ export class DataPlane {
     hops: string[],
     fail: (result: ConnectOutcome, reason: string, extra?: Partial<ConnectResult>) => ConnectResult,
     decided: Partial<ConnectResult> | undefined,
+    origin: EnforcedEndpoint,
   ): ConnectResult {
     const extra = decided ?? {};
     const backend = { ip, port: target.port, pod: null as string | null };
+    const now = this.cluster.now;
     if (ip === this.#apiServer) {
       hops.push(`API server ${ip}`);
+      const verdict = this.#judge(now, origin, { kind: 'external', ip }, target);
+      if (!verdict.allowed) return this.#denied(verdict, hops, fail, { ...extra, backend });
+      const judged = { ...extra, backend, policies: verdict.policies };
       if (target.port !== 6443)
-        return fail('refused', `the API server does not listen on ${target.port}`, { ...extra, backend });
-      return connected(backend, sourceIp, hops, extra);
+        return fail('refused', `the API server does not listen on ${target.port}`, judged);
+      return connected(backend, sourceIp, hops, judged);
     }
     const owner = this.#podByIp(state, ip);
     if (owner === undefined) {
       const inCluster =
         parseIpv4(ip) !== undefined &&
         parseIpv4Cidr(this.cluster.config.clusterCIDR).contains(parseIpv4(ip) as number);
+      const outside = inCluster ? undefined : this.#externalEndpoint(ip, target.port);
+      if (outside !== undefined) {
+        const verdict = this.#judge(now, origin, { kind: 'external', ip }, target);
+        if (!verdict.allowed) return this.#denied(verdict, hops, fail, { ...extra, backend });
+        hops.push(`external ${outside.name} (${ip})`);
+        if (outside.behaviour === 'refuse')
+          return fail('refused', `${outside.name} refuses connections`, { ...extra, backend });
+        if (outside.behaviour === 'timeout')
+          return fail('timeout', `${outside.name} does not answer`, { ...extra, backend });
+        // Leaving the cluster, pod traffic is masqueraded to its node's address.
+        const seen =
+          origin.kind === 'pod' && fromNode !== undefined
+            ? (state.nodes.get(fromNode)?.address ?? sourceIp)
+            : sourceIp;
+        return connected(backend, seen, hops, { ...extra, policies: verdict.policies });
+      }
       return fail(
         'timeout',
         inCluster
@@ -760,15 +815,55 @@ export class DataPlane {
     if (this.#partitioned(state, pod.nodeName, fromNode))
       return fail('timeout', `${owner}'s node ${pod.nodeName} is partitioned`, { ...extra, backend });
     if (fromNode !== pod.nodeName) hops.push(`node ${pod.nodeName}`);
+    const verdict = this.#judge(
+      now,
+      origin,
+      { kind: 'pod', pod: owner, ip, node: pod.nodeName as string },
+      target,
+    );
+    if (!verdict.allowed) return this.#denied(verdict, hops, fail, { ...extra, backend });
     hops.push(`pod ${owner} (${ip})`);
-    if (!pod.containersRunning)
-      return fail('refused', `${owner} has no running container`, { ...extra, backend });
+    const judged = { ...extra, backend, policies: verdict.policies };
+    if (!pod.containersRunning) return fail('refused', `${owner} has no running container`, judged);
     if (!this.#listens(pod, target))
-      return fail('refused', `nothing listens on ${ip}:${target.port}/${target.protocol}`, {
-        ...extra,
-        backend,
-      });
-    return connected(backend, sourceIp, hops, extra);
+      return fail('refused', `nothing listens on ${ip}:${target.port}/${target.protocol}`, judged);
+    return connected(backend, sourceIp, hops, judged);
+  }
+
+  /** Asks the NetworkPolicy agents, and narrows how long cached answers hold. */
+  #judge(
+    now: Instant,
+    origin: EnforcedEndpoint,
+    destination: Exclude<EnforcedEndpoint, { kind: 'node' }>,
+    target: ConnectTarget,
+  ): EnforcementVerdict {
+    const verdict = this.policies.judge(now, origin, destination, target.port, target.protocol);
+    if (verdict.stableUntil < this.#stableUntil) this.#stableUntil = verdict.stableUntil;
+    return verdict;
+  }
+
+  /** A connection NetworkPolicy dropped: the client sees no answer. */
+  #denied(
+    verdict: EnforcementVerdict,
+    hops: string[],
+    fail: (result: ConnectOutcome, reason: string, extra?: Partial<ConnectResult>) => ConnectResult,
+    extra: Partial<ConnectResult>,
+  ): ConnectResult {
+    hops.push(`network policy on ${verdict.node ?? 'the node'}: DROP (${verdict.policies.join(', ')})`);
+    return fail('denied', `denied by policy: ${verdict.reason}`, { ...extra, policies: verdict.policies });
+  }
+
+  /** The configured outside host that owns `ip` and accepts `port`, if any. */
+  #externalEndpoint(ip: string, port: number): ExternalEndpoint | undefined {
+    const address = parseIpv4(ip);
+    if (address === undefined) return undefined;
+    for (const endpoint of this.cluster.config.external.endpoints) {
+      if (endpoint.ports !== undefined && !endpoint.ports.includes(port)) continue;
+      if (endpoint.address === ip) return endpoint;
+      if (endpoint.address.includes('/') && parseIpv4Cidr(endpoint.address).contains(address))
+        return endpoint;
+    }
+    return undefined;
   }
 
   /** A pod listens on its declared container ports; a pod that declares none, on every port. */
@@ -818,6 +913,7 @@ function connected(
     node: decided.node ?? null,
     service: decided.service ?? null,
     hops,
+    policies: decided.policies ?? [],
     release: decided.release,
   });
 }
@@ -837,6 +933,7 @@ function shaped(result: ConnectResult): ConnectResult {
     node: result.node,
     service: result.service,
     hops: result.hops,
+    policies: result.policies,
     release: result.release,
   };
 }
@@ -876,9 +973,26 @@ interface Decision {
   };
   /** Balancer state lives per (node, Service port), across versions of the rules. */
   readonly portKey: string;
+  /** The source as NetworkPolicy sees it before any SNAT. */
+  readonly origin: EnforcedEndpoint;
   /** The balancing policy and backend list, looked up at the first pick. */
   policy?: LoadBalancingPolicy;
   backends?: { readonly backends: readonly Backend[]; readonly byId: ReadonlyMap<string, ProxyEndpoint> };
+}
+
+/** Changes the NetworkPolicy agents program: policies, namespace and pod labels, pod addresses. */
+function affectsPolicy(event: ClusterEvent): boolean {
+  switch (event.type) {
+    case 'ResourceApplied':
+    case 'ResourceDeleted':
+      return event.kind === 'NetworkPolicy' || event.kind === 'Namespace';
+    case 'PodLabelsChanged':
+    case 'PodSandboxReady':
+    case 'PodDeleted':
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** A failed connection attempt. */
@@ -898,6 +1012,7 @@ function failure(
     node: null,
     service: null,
     hops,
+    policies: [],
     ...extra,
   });
 }
