@@ -43,6 +43,18 @@ export type ConnectSource =
   | { readonly kind: 'node'; readonly node: string }
   | { readonly kind: 'external'; readonly ip?: string; readonly via?: string };
 
+/** How {@link DataPlane.connect} works. */
+export interface ConnectOptions {
+  /** False: no hop descriptions (the traffic engine's per-request path). Default true. */
+  readonly trace?: boolean;
+  /**
+   * Send a Service connection to the endpoint with this IP instead of balancing (as if the
+   * proxy had picked it), or fail when it is not eligible from the deciding node. For
+   * reachability checks of one backend behind a Service.
+   */
+  readonly endpoint?: string;
+}
+
 /** A reusable source-to-target path: see {@link DataPlane.route}. */
 export interface ConnectRoute {
   /** One new connection at the cluster's current time, untraced. */
@@ -322,11 +334,24 @@ export class DataPlane {
    * One new connection at the cluster's current time. With `trace: false` the hop descriptions
    * are not built (the per-request path of the traffic engine).
    */
-  connect(source: ConnectSource, target: ConnectTarget, options: { trace?: boolean } = {}): ConnectResult {
+  connect(source: ConnectSource, target: ConnectTarget, options: ConnectOptions = {}): ConnectResult {
     const now = this.cluster.now;
     const hops: string[] = options.trace === false ? NO_HOPS : [];
     const decision = this.#decide(this.cluster.state, source, target, now, hops);
     if (!('kind' in decision)) return decision;
+    if (options.endpoint !== undefined) {
+      // A chosen backend (reachability checks): no balancing, no conntrack, no counters.
+      const chosen = decision.eligible.find((e) => e.ip === options.endpoint);
+      this.#lastPick = undefined;
+      if (chosen === undefined)
+        return failure(
+          'refused',
+          `${options.endpoint} is not an eligible endpoint of ${decision.serviceKey} on ${decision.proxyNode}`,
+          hops,
+          decision.decided,
+        );
+      return this.#complete(decision, chosen, target, hops);
+    }
     const { proxyNode, sourceIp, dialled, programmed } = decision;
     // A UDP flow with a conntrack entry keeps its endpoint while the entry lives and the node's
     // rules still have the endpoint (kube-proxy flushes entries of removed endpoints at its sync).

@@ -11,6 +11,7 @@ import {
   NetworkPolicyEngine,
   type PolicyConnection,
   type PolicyEndpoint,
+  type PolicyExplanation,
   type PolicyPodInfo,
 } from '@knsim/network-policy';
 
@@ -182,6 +183,28 @@ export class PolicyEnforcement {
       policies: ingress.policies.filter((policy) => policy.allowed).map((policy) => policy.policy),
       stableUntil,
     };
+  }
+
+  /**
+   * The full reasoning of the destination's node (or the source's, for an outside destination)
+   * on a connection at `now`, rule by rule; undefined when no policy is programmed there.
+   */
+  explain(
+    now: Instant,
+    source: EnforcedEndpoint,
+    destination: Exclude<EnforcedEndpoint, { kind: 'node' }>,
+    port: number,
+    protocol: Protocol,
+  ): PolicyExplanation | undefined {
+    if (!this.#everHadPolicies) return undefined;
+    const node =
+      destination.kind === 'pod' ? destination.node : source.kind === 'pod' ? source.node : undefined;
+    if (node === undefined) return undefined;
+    const version = this.#seenBy(node, now).version;
+    if (version === undefined) return undefined;
+    return this.#engine(version.state).explain(
+      this.#connection(version.state, source, destination, port, protocol),
+    );
   }
 
   #connection(

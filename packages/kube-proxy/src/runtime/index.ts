@@ -1,4 +1,5 @@
 export {
+  type ConnectOptions,
   type ConnectRoute,
   DataPlane,
   DEFAULT_EXTERNAL_CLIENT,
@@ -8,3 +9,8 @@ export {
   type ConnectTarget,
 } from './DataPlane.js';
 export { ProxyViews, type ProxyViewOptions, type ServiceVersion } from './ProxyViews.js';
+export {
+  PolicyEnforcement,
+  type EnforcedEndpoint,
+  type EnforcementVerdict,
+} from './PolicyEnforcement.js';
