@@ -2,21 +2,25 @@ import { formatTable, peakRssMiB, type Measurement } from './harness.js';
 import { controlPlaneBenchmarks } from './controlPlane.js';
 import { dataPlaneBenchmarks } from './dataPlane.js';
 import { bareHeapEventsPerSecond, kernelBenchmarks } from './kernel.js';
+import { reachBenchmarks } from './reach.js';
 import { storeBenchmarks } from './store.js';
 
 /** Every suite `pnpm bench` knows; later issues add theirs here. */
-const SUITES: Readonly<Record<string, (options: { quick: boolean }) => Measurement[]>> = {
+type Suite = (options: { quick: boolean }) => Measurement[] | Promise<Measurement[]>;
+
+const SUITES: Readonly<Record<string, Suite>> = {
   kernel: kernelBenchmarks,
   store: storeBenchmarks,
   'control-plane': controlPlaneBenchmarks,
   'data-plane': (options) => dataPlaneBenchmarks(options, bareHeapEventsPerSecond(options)),
+  reach: reachBenchmarks,
 };
 
 function usage(): string {
   return `usage: pnpm bench [--json] [--quick] [SUITE...]\nsuites: ${Object.keys(SUITES).join(', ')}\n`;
 }
 
-function main(argv: readonly string[]): number {
+async function main(argv: readonly string[]): Promise<number> {
   const json = argv.includes('--json');
   const quick = argv.includes('--quick');
   const unknownFlags = argv.filter((a) => a.startsWith('-') && !['--json', '--quick'].includes(a));
@@ -29,7 +33,7 @@ function main(argv: readonly string[]): number {
   const selected = names.length > 0 ? names : Object.keys(SUITES);
   const all: Measurement[] = [];
   for (const name of selected) {
-    const results = (SUITES[name] as (options: { quick: boolean }) => Measurement[])({ quick });
+    const results = await (SUITES[name] as Suite)({ quick });
     all.push(...results);
     if (json) for (const m of results) process.stdout.write(JSON.stringify(m) + '\n');
   }
@@ -39,4 +43,4 @@ function main(argv: readonly string[]): number {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

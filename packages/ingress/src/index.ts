@@ -7,6 +7,10 @@
  * request, or that the controller answers 404 or 503 itself. The matching functions are exported
  * on their own for the Ingress API's host and path rules.
  *
+ * {@link IngressController} runs the controller in a simulated cluster: a request from outside
+ * reaches a controller pod through the data plane, is routed by the table, and is proxied to a
+ * ready endpoint of the backend Service (round robin, retried on connection errors).
+ *
  * See docs/ingress.md for the semantics and the deviations from ingress-nginx.
  *
  * @packageDocumentation
@@ -46,3 +50,4 @@ export {
   type IngressRouterWarning,
   type IngressServerView,
 } from './IngressRouter.js';
+export * from './runtime/index.js';

@@ -9,8 +9,5 @@ export {
   type ConnectTarget,
 } from './DataPlane.js';
 export { ProxyViews, type ProxyViewOptions, type ServiceVersion } from './ProxyViews.js';
-export {
-  PolicyEnforcement,
-  type EnforcedEndpoint,
-  type EnforcementVerdict,
-} from './PolicyEnforcement.js';
+export { PolicyEnforcement, type EnforcedEndpoint, type EnforcementVerdict } from './PolicyEnforcement.js';
+export { reachability, type ReachResult } from './reachability.js';
