@@ -477,6 +477,8 @@ export class TrafficEngine {
   ): void {
     const spec = request.workload.spec;
     const proxyNode = result.node ?? clientNode;
+    if (result.result === 'connected' && result.backend !== null && result.backend.pod === null)
+      return this.#exchangeOutside(request, result, result.backend, clientNode, resolveDelay, state);
     if (result.result !== 'connected' || result.backend === null || result.backend.pod === null) {
       result.release?.(this.cluster.now, 0, false);
       const toProxy = resolveDelay + 2 * this.network.oneWay(state, clientNode, proxyNode ?? clientNode);
@@ -526,6 +528,34 @@ export class TrafficEngine {
       pool.push(connection);
     }
     this.#onConnection(request, connection, handshake);
+  }
+
+  /**
+   * A request to a host outside the pod network (a configured external endpoint, the API
+   * server): connection set-up, request and response over that host's latency. It has no queue
+   * knsim knows of, and each request is its own connection.
+   */
+  #exchangeOutside(
+    request: Request,
+    result: ConnectResult,
+    backend: { readonly ip: string; readonly port: number },
+    clientNode: string | undefined,
+    resolveDelay: Duration,
+    state: ClusterState,
+  ): void {
+    const spec = request.workload.spec;
+    const endpoint = this.dataPlane.externalEndpoint(backend.ip, backend.port);
+    const oneWay = (): Duration =>
+      endpoint?.latency === undefined
+        ? this.network.oneWay(state, clientNode, undefined)
+        : sampleDuration(endpoint.latency, this.#rng);
+    const id = `${backend.ip}:${backend.port}`;
+    const name = `external/${endpoint?.name ?? backend.ip}`;
+    this.metrics.connection(spec.name, id, name);
+    this.metrics.request(spec.name, id, name);
+    const delay = resolveDelay + 2 * oneWay() + 2 * oneWay();
+    result.release?.(this.cluster.now + delay, delay, true);
+    this.#after(delay, request, () => this.#finish(request, 'ok'));
   }
 
   #pooledConnection(workload: WorkloadRuntime, client: string): Connection | undefined {

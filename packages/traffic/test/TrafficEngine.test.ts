@@ -162,6 +162,39 @@ describe('TrafficEngine', () => {
     expect(summary.fairness.requests.jain).toBeGreaterThan(0.95);
   });
 
+  it('requests to an outside host cost its configured latency; NetworkPolicy denials end as denied', () => {
+    const config: ClusterConfigSpec = {
+      external: { endpoints: [{ name: 'partner', address: '203.0.113.7', ports: [443], latency: '20ms' }] },
+    };
+    const outside = run({
+      seed: 4,
+      config,
+      workload: { to: '203.0.113.7:443', arrival: { constant: { rate: 50 } } },
+    });
+    expect(outside.summary.successRatio).toBe(1);
+    expect(Object.keys(outside.summary.backends)).toEqual(['external/partner']);
+    // Two round trips (set-up, then request and response) of 2 x 20 ms.
+    expect(outside.summary.latency.p50!).toBeGreaterThanOrEqual(80_000);
+    expect(outside.summary.latency.p50!).toBeLessThan(82_000);
+
+    const denied = run({
+      seed: 4,
+      workload: { arrival: { constant: { rate: 50 } }, timeout: '1s' },
+      during: (cluster) =>
+        cluster.apply({
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'NetworkPolicy',
+          metadata: { name: 'deny-all', namespace: 'shop' },
+          spec: { podSelector: { matchLabels: { app: 'web' } } },
+        }),
+    });
+    // Requests before the agents program the policy get through; the rest time out as denied.
+    expect(denied.summary.outcomes['ok']).toBeGreaterThan(0);
+    expect(denied.summary.outcomes['denied']).toBeGreaterThan(400);
+    const seen = Object.entries(denied.summary.outcomes).filter(([, count]) => count > 0);
+    expect(seen.map(([outcome]) => outcome).sort()).toEqual(['denied', 'ok']);
+  });
+
   it('same seed, same metrics', () => {
     const a = run({ seed: 9, workload: { arrival: { poisson: { rate: 100 } } }, duration: 5 });
     const b = run({ seed: 9, workload: { arrival: { poisson: { rate: 100 } } }, duration: 5 });

@@ -225,7 +225,7 @@ export class DataPlane {
       destination = 'loadBalancer';
       serviceKey = serviceByLoadBalancer;
       if (source.kind === 'external') {
-        const entry = source.via ?? this.#balancerNode(state, serviceByLoadBalancer, sourceIp, target);
+        const entry = source.via ?? this.#balancerNode(state, serviceByLoadBalancer, sourceIp, target, now);
         if (entry === undefined)
           return fail('timeout', `the load balancer has no healthy node for ${dialled}`, {
             service: serviceKey,
@@ -239,6 +239,18 @@ export class DataPlane {
       const nodePortService = this.#serviceByNodePort(state, target.port);
       if (nodePortService === undefined) {
         return this.#deliverToHost(state, nodeByAddress.name, target, sourceIp, sourceNode, hops, fail);
+      }
+      const checked = state.services.get(nodePortService)?.service;
+      if (checked?.spec.healthCheckNodePort === target.port && target.protocol === 'TCP') {
+        // kube-proxy's health-check server for this Local Service, not a Service port.
+        if (nodeByAddress.kubelet === 'crashed') return fail('timeout', `node ${nodeByAddress.name} is down`);
+        const local = this.#hasLocalReadyEndpoint(nodePortService, nodeByAddress.name, now);
+        hops.push(`kube-proxy ${nodeByAddress.name}: health check of ${nodePortService}`);
+        return connected({ ip: nodeByAddress.address, port: target.port, pod: null }, sourceIp, hops, {
+          node: nodeByAddress.name,
+          service: nodePortService,
+          reason: `kube-proxy health check: HTTP ${local ? '200' : '503'} (${local ? 'has' : 'no'} local ready endpoints)`,
+        });
       }
       destination = 'nodePort';
       serviceKey = nodePortService;
@@ -264,7 +276,7 @@ export class DataPlane {
 
     // 3. The node's kube-proxy, with the rules it has programmed by now.
     const version = this.views.seenBy(proxyNode, serviceKey, now);
-    this.#stableUntil = this.views.stableUntil(proxyNode, serviceKey);
+    this.#stableUntil = Math.min(this.#stableUntil, this.views.stableUntil(proxyNode, serviceKey));
     const service = version?.service;
     const servicePort =
       service === undefined ? undefined : matchingPort(service, destination, dialled, target);
@@ -708,6 +720,7 @@ export class DataPlane {
     serviceKey: string,
     sourceIp: string,
     target: ConnectTarget,
+    now: Instant,
   ): string | undefined {
     const service = state.services.get(serviceKey)?.service;
     if (service === undefined) return undefined;
@@ -715,7 +728,7 @@ export class DataPlane {
     const nodes = state.nodes
       .sortedEntries()
       .filter(([, node]) => node.kubelet !== 'crashed' && node.ready === 'True' && !node.unschedulable);
-    const healthy = nodes.filter(([name]) => !local || this.#hasLocalReadyEndpoint(state, serviceKey, name));
+    const healthy = nodes.filter(([name]) => !local || this.#hasLocalReadyEndpoint(serviceKey, name, now));
     if (healthy.length === 0) return undefined;
     // Flows are spread by a hash of the 5-tuple, as cloud balancers do.
     let hash = 0x811c9dc5;
@@ -726,9 +739,16 @@ export class DataPlane {
     return (healthy[(hash >>> 0) % healthy.length] as [string, unknown])[0];
   }
 
-  #hasLocalReadyEndpoint(state: ClusterState, serviceKey: string, node: string): boolean {
-    for (const sliceKey of this.cluster.index.slicesOfService(serviceKey)) {
-      for (const endpoint of state.endpointSlices.get(sliceKey)?.endpoints ?? []) {
+  /**
+   * What `node`'s kube-proxy health-check server answers for a Local Service: whether its own
+   * rules (so, after its propagation delay) have a ready endpoint on the node.
+   */
+  #hasLocalReadyEndpoint(serviceKey: string, node: string, now: Instant): boolean {
+    const version = this.views.seenBy(node, serviceKey, now);
+    const until = this.views.stableUntil(node, serviceKey);
+    if (until < this.#stableUntil) this.#stableUntil = until;
+    for (const slice of version?.slices ?? []) {
+      for (const endpoint of slice.endpoints ?? []) {
         if (endpoint.nodeName === node && endpoint.conditions?.ready === true) return true;
       }
     }
@@ -808,7 +828,7 @@ export class DataPlane {
       const inCluster =
         parseIpv4(ip) !== undefined &&
         parseIpv4Cidr(this.cluster.config.clusterCIDR).contains(parseIpv4(ip) as number);
-      const outside = inCluster ? undefined : this.#externalEndpoint(ip, target.port);
+      const outside = inCluster ? undefined : this.externalEndpoint(ip, target.port);
       if (outside !== undefined) {
         const verdict = this.#judge(now, origin, { kind: 'external', ip }, target);
         if (!verdict.allowed) return this.#denied(verdict, hops, fail, { ...extra, backend });
@@ -878,8 +898,8 @@ export class DataPlane {
     return fail('denied', `denied by policy: ${verdict.reason}`, { ...extra, policies: verdict.policies });
   }
 
-  /** The configured outside host that owns `ip` and accepts `port`, if any. */
-  #externalEndpoint(ip: string, port: number): ExternalEndpoint | undefined {
+  /** The configured outside host (cluster config `external.endpoints`) that owns `ip` and accepts `port`. */
+  externalEndpoint(ip: string, port: number): ExternalEndpoint | undefined {
     const address = parseIpv4(ip);
     if (address === undefined) return undefined;
     for (const endpoint of this.cluster.config.external.endpoints) {
@@ -930,7 +950,7 @@ function connected(
 ): ConnectResult {
   return shaped({
     result: 'connected',
-    reason: 'connected',
+    reason: decided.reason ?? 'connected',
     backend,
     candidates: decided.candidates ?? [],
     masqueraded: decided.masqueraded ?? false,

@@ -95,6 +95,34 @@ describe('DataPlane.connect', () => {
     });
   });
 
+  it("answers a Local LoadBalancer Service's health check on every node: 200 where its own rules have a local ready endpoint, 503 elsewhere", () => {
+    const { cluster, dataPlane, service } = setup(1, ', type: LoadBalancer, externalTrafficPolicy: Local');
+    const port = service.spec.healthCheckNodePort!;
+    expect(port).toBeGreaterThanOrEqual(30000);
+    const podNode = [...cluster.state.pods.values()].find((p) => p.key.startsWith('shop/web-'))!.nodeName!;
+    const answers = [...cluster.state.nodes.values()].map((node) => {
+      const result = dataPlane.connect({ kind: 'external' }, { ip: node.address, port, protocol: 'TCP' });
+      expect(result.result).toBe('connected');
+      return [node.name, result.reason.match(/HTTP (\d+)/)?.[1]];
+    });
+    expect(Object.fromEntries(answers)).toEqual(
+      Object.fromEntries(['node-1', 'node-2', 'node-3'].map((n) => [n, n === podNode ? '200' : '503'])),
+    );
+    // The cloud balancer only sends to the healthy node.
+    const lb = service.status!.loadBalancer!.ingress![0]!.ip!;
+    for (let i = 0; i < 20; i++) {
+      const result = dataPlane.connect(
+        { kind: 'external', ip: `198.18.0.${i + 1}` },
+        { ip: lb, port: 80, protocol: 'TCP', sourcePort: 40000 + i },
+      );
+      expect(result).toMatchObject({
+        result: 'connected',
+        node: podNode,
+        sourceIPSeenByBackend: `198.18.0.${i + 1}`,
+      });
+    }
+  });
+
   it('SNATs external NodePort traffic to the node under externalTrafficPolicy Cluster', () => {
     const { cluster, dataPlane, service } = setup(2, ', type: NodePort');
     const node = cluster.state.nodes.get('node-3')!;
