@@ -15,8 +15,16 @@ async function run(argv: string[]) {
 }
 
 describe('README examples on scenarios/shop', () => {
-  it('lists the four commands', () => {
-    expect(examples.map((argv) => argv[0])).toEqual(['validate', 'cluster', 'connect', 'dns']);
+  it('lists the commands', () => {
+    expect(examples.map((argv) => argv[0])).toEqual([
+      'validate',
+      'cluster',
+      'connect',
+      'dns',
+      'reach',
+      'reach',
+      'route',
+    ]);
   });
 
   it.each(examples.map((argv) => [argv.join(' '), argv] as const))('knsim %s succeeds', async (_, argv) => {
@@ -39,5 +47,19 @@ describe('README examples on scenarios/shop', () => {
     const answer = JSON.parse(dns.out) as { rcode: string; answer: { type: string }[] };
     expect(answer.rcode).toBe('NOERROR');
     expect(answer.answer.filter((r) => r.type === 'A')).toHaveLength(2);
+  });
+
+  it('reach shows the default-deny policies at work; route reaches a frontend pod through the Ingress', async () => {
+    const reach = await run([...(examples[4] as string[]), '--json']);
+    const { results } = JSON.parse(reach.out) as { results: { from: string; to: string; result: string }[] };
+    const verdict = (from: RegExp, to: RegExp) =>
+      new Set(results.filter((r) => from.test(r.from) && to.test(r.to)).map((r) => r.result));
+    expect(verdict(/^shop\/frontend-/, /^shop\/cart-/)).toEqual(new Set(['allowed']));
+    expect(verdict(/^shop\/toolbox$/, /^shop\/cart-/)).toEqual(new Set(['denied']));
+    expect(verdict(/^shop\/toolbox$/, /^shop\/frontend-/)).toEqual(new Set(['allowed']));
+    const route = await run([...(examples[6] as string[]), '--json']);
+    const response = JSON.parse(route.out) as { status: number; ingress: string; pod: string };
+    expect(response).toMatchObject({ status: 200, ingress: 'shop/shop' });
+    expect(response.pod).toMatch(/^shop\/frontend-/);
   });
 });
