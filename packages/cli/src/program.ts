@@ -7,6 +7,8 @@ import { registerConnectCommand } from './connectCommand.js';
 import { registerDnsCommand } from './dnsCommand.js';
 import { registerReachCommand } from './reachCommand.js';
 import { registerRouteCommand } from './routeCommand.js';
+import { registerRunCommand } from './runCommand.js';
+import { registerSchemaCommand } from './schemaCommand.js';
 import { formatDemo, runDemo } from './demo.js';
 import type { CliIo } from './io.js';
 import { VERSION } from './version.js';
@@ -92,6 +94,8 @@ export function buildProgram(io: CliIo): Command {
   registerDnsCommand(program, io);
   registerReachCommand(program, io);
   registerRouteCommand(program, io);
+  registerRunCommand(program, io);
+  registerSchemaCommand(program, io);
   return program;
 }
 
