@@ -50,6 +50,12 @@ interface Request {
   done: boolean;
   connection: Connection | undefined;
   serverPod: string | undefined;
+  /** When the client gives up (intended send time + timeout). */
+  readonly deadline: Instant;
+  /**
+   * The timeout timer, armed only while the request waits with nothing else scheduled before its
+   * deadline (queued at a server, or no answer coming); see `#after`.
+   */
   timer: TimerHandle | undefined;
   user: number | undefined;
   /** The connection was dropped (DROP rule): the timeout is reported as `dropped`. */
@@ -297,14 +303,12 @@ export class TrafficEngine {
       connection: undefined,
       serverPod: undefined,
       timer: undefined,
+      deadline: this.cluster.now + workload.spec.timeout,
       dropped: false,
       denied: false,
       balanced: undefined,
       user,
     };
-    request.timer = this.#at(this.cluster.now + workload.spec.timeout, () =>
-      this.#finish(request, 'timeout'),
-    );
     this.#attempt(request);
   }
 
@@ -491,11 +495,11 @@ export class TrafficEngine {
       if (result.result === 'dropped') request.dropped = true;
       // NetworkPolicy drops silently too; the client's timeout is reported as `denied`.
       if (result.result === 'denied') request.denied = true;
-      return;
+      return this.#timeoutAt(request);
     }
     const backendPod = result.backend.pod;
     const backendNode = this.#pod(state, backendPod)?.nodeName ?? '';
-    if (this.network.lost()) return; // SYNs lost: the client times out
+    if (this.network.lost()) return this.#timeoutAt(request); // SYNs lost: the client times out
     const handshake = resolveDelay + 2 * this.network.oneWay(state, clientNode, backendNode);
     const maxAge =
       spec.maxAge === undefined
@@ -596,28 +600,45 @@ export class TrafficEngine {
       connection.generation !== (this.#generations.get(connection.backendPod) ?? 0)
     )
       return this.#failOrRetry(request, 'reset');
-    if (node?.kubelet === 'crashed') return; // no answer: timeout
+    if (node?.kubelet === 'crashed') return this.#timeoutAt(request); // no answer
     if (!pod.containersRunning) return this.#failOrRetry(request, 'reset');
     const server = this.#server(pod);
     if (pod.deletionRequestedAt !== undefined && server.settings.onTermination === 'stop-accepting')
       return this.#failOrRetry(request, 'reset');
     request.serverPod = pod.key;
     if (server.busy < server.settings.concurrency) this.#serve(server, request);
-    else if (server.queue.length < server.settings.queueLimit) server.queue.push(request);
-    else this.#failOrRetry(request, 'refused', 'server queue full');
+    else if (server.queue.length < server.settings.queueLimit) {
+      server.queue.push(request);
+      this.#timeoutAt(request);
+    } else this.#failOrRetry(request, 'refused', 'server queue full');
   }
 
   #serve(server: ServerRuntime, request: Request): void {
     server.busy++;
     server.inService.add(request);
     const serviceTime = sampleDuration(server.settings.serviceTime, this.#rng);
-    this.#at(this.cluster.now + serviceTime, () => {
+    const done = this.cluster.now + serviceTime;
+    if (done >= request.deadline) this.#timeoutAt(request);
+    this.#at(done, () => {
       if (!server.inService.delete(request)) return; // the server died meanwhile
       server.busy--;
       this.#next(server);
       if (request.done) return;
       const connection = request.connection as Connection;
-      const back = this.network.oneWay(this.cluster.state, connection.backendNode, connection.clientNode);
+      const back = Math.max(
+        0,
+        Math.round(this.network.oneWay(this.cluster.state, connection.backendNode, connection.clientNode)),
+      );
+      const at = this.cluster.now + back;
+      // Nothing can happen to a response on its way back that knsim models, so a request on its
+      // own connection is settled now, at its arrival time: one event fewer per request. Sampled
+      // requests keep the event, whose log entry must carry the real time.
+      if (
+        at < request.deadline &&
+        request.workload.spec.mode === 'per-request' &&
+        request.workload.spec.sample === 0
+      )
+        return this.#finish(request, 'ok', at);
       this.#after(back, request, () => this.#finish(request, 'ok'));
     });
   }
@@ -664,6 +685,7 @@ export class TrafficEngine {
       this.#servers.delete(pod);
       for (const request of [...server.inService, ...server.queue]) {
         if (outcome === 'reset') this.#failOrRetry(request, 'reset');
+        else this.#timeoutAt(request); // the node is gone: no answer will come
       }
       server.inService.clear();
       server.queue.length = 0;
@@ -682,10 +704,19 @@ export class TrafficEngine {
     connection.release?.(this.cluster.now, this.cluster.now - connection.openedAt, ok && !connection.broken);
   }
 
+  /** Runs `callback` after `delay` unless the request ends first; past its deadline it times out. */
   #after(delay: Duration, request: Request, callback: () => void): void {
-    this.#at(this.cluster.now + Math.max(0, Math.round(delay)), () => {
+    const at = this.cluster.now + Math.max(0, Math.round(delay));
+    if (at >= request.deadline) return this.#timeoutAt(request);
+    this.#at(at, () => {
       if (!request.done) callback();
     });
+  }
+
+  /** Arms the request's timeout: it waits with nothing scheduled that would end it sooner. */
+  #timeoutAt(request: Request): void {
+    if (request.timer !== undefined || request.done) return;
+    request.timer = this.#at(request.deadline, () => this.#finish(request, 'timeout'));
   }
 
   #failOrRetry(request: Request, outcome: RequestOutcome, _reason?: string): void {
@@ -702,15 +733,14 @@ export class TrafficEngine {
       request.attempt++;
       const base = Math.min(retries.maxBackoff, retries.backoff * 2 ** (request.attempt - 1));
       const wait = Math.round(base * (1 - retries.jitter * this.#rng.next()));
-      this.#at(this.cluster.now + wait, () => {
-        if (!request.done) this.#attempt(request);
-      });
+      this.#after(wait, request, () => this.#attempt(request));
       return;
     }
     this.#finish(request, outcome);
   }
 
-  #finish(request: Request, outcome: RequestOutcome): void {
+  /** Ends a request with its outcome, as the client sees it at `at` (now, or a known arrival). */
+  #finish(request: Request, outcome: RequestOutcome, at: Instant = this.cluster.now): void {
     if (request.done) return;
     request.done = true;
     if (request.timer !== undefined) this.cluster.sim.queue.cancel(request.timer);
@@ -722,9 +752,9 @@ export class TrafficEngine {
     }
     const final =
       outcome !== 'timeout' ? outcome : request.denied ? 'denied' : request.dropped ? 'dropped' : outcome;
-    const latency = this.cluster.now - request.intendedAt;
-    request.balanced?.policy.onFinish?.(request.balanced.backend, this.cluster.now, latency, final === 'ok');
-    this.metrics.outcome(request.workload.spec.name, final, latency, this.cluster.now, connection?.backend);
+    const latency = at - request.intendedAt;
+    request.balanced?.policy.onFinish?.(request.balanced.backend, at, latency, final === 'ok');
+    this.metrics.outcome(request.workload.spec.name, final, latency, at, connection?.backend);
     const workload = request.workload;
     if (workload.spec.sample > 0 && this.#rng.next() < workload.spec.sample) {
       this.cluster.sim.emit({
@@ -738,7 +768,7 @@ export class TrafficEngine {
     // A closed-loop user thinks, then sends its next request.
     if (request.user !== undefined && workload.spec.arrival.kind === 'closedLoop') {
       const think = sampleDuration(workload.spec.arrival.thinkTime, workload.arrivals);
-      const next = this.cluster.now + think;
+      const next = at + think;
       if (workload.spec.stop === undefined || next <= workload.spec.stop)
         this.#at(next, () => this.#send(workload, request.user));
     }

@@ -102,6 +102,9 @@ const NO_HOPS: string[] = new Proxy([], {
   get: (target, key) => (key === 'push' ? () => 0 : Reflect.get(target, key)),
 });
 
+const EXCLUDE_FROM_LOAD_BALANCERS = 'node.kubernetes.io/exclude-from-external-load-balancers';
+const TO_BE_DELETED_TAINT = 'ToBeDeletedByClusterAutoscaler';
+
 /** The default address of an external client. */
 export const DEFAULT_EXTERNAL_CLIENT = '203.0.113.10';
 
@@ -259,7 +262,10 @@ export class DataPlane {
         hops.push(`via node ${source.via}`);
       }
     } else {
-      // Not a Service address: routed as is.
+      // Not a Service address: routed as is. Pod addresses are not routable from outside (overlay
+      // or private pod network), unless the packet is handed to a node (`via`).
+      if (source.kind === 'external' && source.via === undefined && this.#inPodNetwork(dialled))
+        return fail('timeout', `pod address ${dialled} is not reachable from outside the cluster`);
       return this.#deliver(state, dialled, target, sourceIp, sourceNode, hops, fail, undefined, origin);
     }
     if (proxyNode === undefined) return fail('timeout', 'no node to handle the connection');
@@ -543,6 +549,11 @@ export class DataPlane {
   }
 
   readonly #sliceOwners = new Map<string, string>();
+  // The pod network (clusterCIDR), parsed once.
+  #podNetworkCache: ReturnType<typeof parseIpv4Cidr> | undefined;
+  get #podNetwork(): ReturnType<typeof parseIpv4Cidr> {
+    return (this.#podNetworkCache ??= parseIpv4Cidr(this.cluster.config.clusterCIDR));
+  }
   readonly #apiServer: string;
   readonly #listening = new WeakMap<PodRecord, ReadonlySet<string>>();
   #addresses: { nodes: ClusterState['nodes']; byAddress: Map<string, NodeRecord> } | undefined;
@@ -725,9 +736,17 @@ export class DataPlane {
     const service = state.services.get(serviceKey)?.service;
     if (service === undefined) return undefined;
     const local = service.spec.externalTrafficPolicy === 'Local';
+    // The cloud service controller's node set (cloud-provider's controllers/service): every node
+    // but those labelled out or being deleted by the autoscaler; cordoned and NotReady nodes stay
+    // in, and the balancer's own health check drops a dead one.
     const nodes = state.nodes
       .sortedEntries()
-      .filter(([, node]) => node.kubelet !== 'crashed' && node.ready === 'True' && !node.unschedulable);
+      .filter(
+        ([, node]) =>
+          node.kubelet !== 'crashed' &&
+          node.labels[EXCLUDE_FROM_LOAD_BALANCERS] === undefined &&
+          !node.taints.some((taint) => taint.key === TO_BE_DELETED_TAINT),
+      );
     const healthy = nodes.filter(([name]) => !local || this.#hasLocalReadyEndpoint(serviceKey, name, now));
     if (healthy.length === 0) return undefined;
     // Flows are spread by a hash of the 5-tuple, as cloud balancers do.
@@ -825,10 +844,13 @@ export class DataPlane {
     }
     const owner = this.#podByIp(state, ip);
     if (owner === undefined) {
-      const inCluster =
-        parseIpv4(ip) !== undefined &&
-        parseIpv4Cidr(this.cluster.config.clusterCIDR).contains(parseIpv4(ip) as number);
+      const inCluster = this.#inPodNetwork(ip);
       const outside = inCluster ? undefined : this.externalEndpoint(ip, target.port);
+      const closed = inCluster || outside !== undefined ? undefined : this.externalEndpoint(ip);
+      if (closed !== undefined) {
+        hops.push(`external ${closed.name} (${ip})`);
+        return fail('refused', `${closed.name} does not listen on ${target.port}`, { ...extra, backend });
+      }
       if (outside !== undefined) {
         const verdict = this.#judge(now, origin, { kind: 'external', ip }, target);
         if (!verdict.allowed) return this.#denied(verdict, hops, fail, { ...extra, backend });
@@ -842,7 +864,11 @@ export class DataPlane {
           origin.kind === 'pod' && fromNode !== undefined
             ? (state.nodes.get(fromNode)?.address ?? sourceIp)
             : sourceIp;
-        return connected(backend, seen, hops, { ...extra, policies: verdict.policies });
+        return connected(backend, seen, hops, {
+          ...extra,
+          masqueraded: extra.masqueraded === true || seen !== sourceIp,
+          policies: verdict.policies,
+        });
       }
       return fail(
         'timeout',
@@ -875,6 +901,11 @@ export class DataPlane {
     return connected(backend, sourceIp, hops, judged);
   }
 
+  #inPodNetwork(ip: string): boolean {
+    const address = parseIpv4(ip);
+    return address !== undefined && this.#podNetwork.contains(address);
+  }
+
   /** Asks the NetworkPolicy agents, and narrows how long cached answers hold. */
   #judge(
     now: Instant,
@@ -898,12 +929,15 @@ export class DataPlane {
     return fail('denied', `denied by policy: ${verdict.reason}`, { ...extra, policies: verdict.policies });
   }
 
-  /** The configured outside host (cluster config `external.endpoints`) that owns `ip` and accepts `port`. */
-  externalEndpoint(ip: string, port: number): ExternalEndpoint | undefined {
+  /**
+   * The configured outside host (cluster config `external.endpoints`) that owns `ip` and accepts
+   * `port` (any of its ports when `port` is not given).
+   */
+  externalEndpoint(ip: string, port?: number): ExternalEndpoint | undefined {
     const address = parseIpv4(ip);
     if (address === undefined) return undefined;
     for (const endpoint of this.cluster.config.external.endpoints) {
-      if (endpoint.ports !== undefined && !endpoint.ports.includes(port)) continue;
+      if (port !== undefined && endpoint.ports !== undefined && !endpoint.ports.includes(port)) continue;
       if (endpoint.address === ip) return endpoint;
       if (endpoint.address.includes('/') && parseIpv4Cidr(endpoint.address).contains(address))
         return endpoint;

@@ -215,8 +215,11 @@ spec:
     expect(result.backend).toEqual({ ip: '203.0.113.7', port: 443, pod: null });
     expect(result.sourceIPSeenByBackend).toBe(cluster.state.nodes.get('node-1')!.address);
     expect(
-      dataPlane.connect(fromPod('shop/client'), { ip: '203.0.113.7', port: 80, protocol: 'TCP' }).reason,
-    ).toMatch(/no route to 203\.0\.113\.7 outside the cluster/);
+      dataPlane.connect(fromPod('shop/client'), { ip: '203.0.113.7', port: 80, protocol: 'TCP' }),
+    ).toMatchObject({ result: 'refused', reason: '203.0.113.7 does not listen on 80' });
+    expect(
+      dataPlane.connect(fromPod('shop/client'), { ip: '192.0.2.200', port: 80, protocol: 'TCP' }).reason,
+    ).toMatch(/no route to 192\.0\.2\.200 outside the cluster/);
     expect(
       dataPlane.connect(fromPod('shop/client'), { ip: '198.19.4.4', port: 80, protocol: 'TCP' }).result,
     ).toBe('timeout');
