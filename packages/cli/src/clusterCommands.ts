@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatDuration, parseDuration, UserError } from '@knsim/core';
 import { clusterSnapshot, formatClusterSnapshot } from '@knsim/control-plane';
@@ -34,9 +36,10 @@ export function registerClusterCommands(program: Command, io: CliIo): void {
         'build the cluster the manifests describe, run it until it converges (or --at T), and print nodes, pods, Services and EndpointSlices',
       )
       .option('--at <time>', 'stop at this virtual time (e.g. 30s) instead of at convergence')
+      .option('--out <dir>', 'write the event log (events.ndjson) to this folder, for knsim replay')
       .option('--json', 'print the snapshot as JSON'),
     { manifestsRequired: false },
-  ).action(async (flags: ClusterFlags & { at?: string; json?: boolean }) => {
+  ).action(async (flags: ClusterFlags & { at?: string; out?: string; json?: boolean }) => {
     let at: number | undefined;
     if (flags.at !== undefined) {
       try {
@@ -51,6 +54,10 @@ export function registerClusterCommands(program: Command, io: CliIo): void {
         ? cluster.converge({ until: parseDuration(DEFAULT_CONVERGE_LIMIT) })
         : { ...cluster.sim.run({ until: at }), converged: cluster.quiescent };
     const snapshot = clusterSnapshot(cluster.state, cluster.now);
+    if (flags.out !== undefined) {
+      mkdirSync(flags.out, { recursive: true });
+      writeFileSync(join(flags.out, 'events.ndjson'), cluster.sim.log.toNdjson());
+    }
     if (flags.json === true) {
       io.stdout(
         JSON.stringify(

@@ -6,6 +6,7 @@ import { registerClusterCommands } from './clusterCommands.js';
 import { registerConnectCommand } from './connectCommand.js';
 import { registerDnsCommand } from './dnsCommand.js';
 import { registerReachCommand } from './reachCommand.js';
+import { registerReplayCommand } from './replayCommand.js';
 import { registerRouteCommand } from './routeCommand.js';
 import { registerRunCommand } from './runCommand.js';
 import { registerSchemaCommand } from './schemaCommand.js';
@@ -93,6 +94,7 @@ export function buildProgram(io: CliIo): Command {
   registerConnectCommand(program, io);
   registerDnsCommand(program, io);
   registerReachCommand(program, io);
+  registerReplayCommand(program, io);
   registerRouteCommand(program, io);
   registerRunCommand(program, io);
   registerSchemaCommand(program, io);

@@ -6,7 +6,9 @@ import {
   UserError,
   type Duration,
   type Instant,
+  type AnyEvent,
   type LoggedEvent,
+  type LogHeader,
   type RunResult,
 } from '@knsim/core';
 import {
@@ -94,7 +96,47 @@ export class Cluster {
   readonly #kubeletMemory = new KubeletMemory();
   #readinessFaults = 0;
 
-  constructor(options: ClusterOptions = {}) {
+  /**
+   * A cluster rebuilt from a recorded log, as it was at `until` (default: the end of the log):
+   * the same events, with their times, sequence numbers and causes, folded into the same state.
+   * Nothing runs in it (no controllers, no kubelets): it is for looking at, and for components
+   * that derive their view from the log (the data plane, DNS) to be attached to.
+   *
+   * @example
+   * ```ts
+   * const { header, events } = readLogFile('out/events.ndjson');
+   * const then = Cluster.replay(header, events, parseDuration('90s'));
+   * [...then.state.pods.keys()];
+   * ```
+   */
+  static replay(
+    header: LogHeader,
+    events: readonly LoggedEvent<AnyEvent>[],
+    until: Instant = Number.POSITIVE_INFINITY,
+  ): Cluster {
+    const created = events.find((event) => event.type === 'ClusterCreated') as
+      | LoggedEvent<Extract<ClusterEvent, { type: 'ClusterCreated' }>>
+      | undefined;
+    if (created === undefined) throw new UserError('the log has no ClusterCreated event: not a cluster run');
+    const cluster = new Cluster(
+      {
+        seed: header.seed,
+        config: created.config,
+        scenarioDigest: header.scenarioDigest,
+      },
+      REPLAY,
+    );
+    for (const event of events) {
+      if (event.at > until) break;
+      if (event.at > cluster.now) cluster.sim.queue.advanceTo(event.at);
+      const { seq: _seq, at: _at, cause, ...payload } = event;
+      cluster.sim.emit(payload as unknown as ClusterEvent, cause);
+    }
+    if (Number.isFinite(until) && until > cluster.now) cluster.sim.queue.advanceTo(until);
+    return cluster;
+  }
+
+  constructor(options: ClusterOptions = {}, mode?: typeof REPLAY) {
     const given = options.config;
     this.config = given !== undefined && isResolved(given) ? given : resolveClusterConfig(given ?? {});
     this.sim = new Simulation<ClusterState, ClusterEvent>({
@@ -105,6 +147,7 @@ export class Cluster {
     });
     this.sim.log.addSink(this.index);
     this.context = new ControllerContext(this.sim, this.index, this.activity, this.config);
+    if (mode === REPLAY) return;
     const context = this.context;
     this.sim.use(() => nodeIpamController(context));
     this.sim.use(() => nodeLifecycleController(context));
@@ -617,3 +660,6 @@ function wantsIngressController(setting: 'auto' | boolean, manifests: readonly K
     return Object.entries(INGRESS_CONTROLLER_LABELS).every(([key, value]) => template?.[key] === value);
   });
 }
+
+// Marks the constructor call of Cluster.replay: no controllers, no bootstrap.
+const REPLAY: unique symbol = Symbol('replay');
