@@ -10,6 +10,7 @@ import { registerReplayCommand } from './replayCommand.js';
 import { registerRouteCommand } from './routeCommand.js';
 import { registerRunCommand } from './runCommand.js';
 import { registerSchemaCommand } from './schemaCommand.js';
+import { registerTraceCommand } from './traceCommand.js';
 import { formatDemo, runDemo } from './demo.js';
 import type { CliIo } from './io.js';
 import { VERSION } from './version.js';
@@ -98,6 +99,7 @@ export function buildProgram(io: CliIo): Command {
   registerRouteCommand(program, io);
   registerRunCommand(program, io);
   registerSchemaCommand(program, io);
+  registerTraceCommand(program, io);
   return program;
 }
 

@@ -50,6 +50,8 @@ interface Request {
   done: boolean;
   connection: Connection | undefined;
   serverPod: string | undefined;
+  /** The client (pod key or `external:IP`) of the latest attempt. */
+  client: string | undefined;
   /** When the client gives up (intended send time + timeout). */
   readonly deadline: Instant;
   /**
@@ -302,6 +304,7 @@ export class TrafficEngine {
       done: false,
       connection: undefined,
       serverPod: undefined,
+      client: undefined,
       timer: undefined,
       deadline: this.cluster.now + workload.spec.timeout,
       dropped: false,
@@ -319,6 +322,7 @@ export class TrafficEngine {
     const clients = this.#clientsOf(workload, state);
     if (clients.length === 0) return this.#finish(request, 'refused');
     const client = clients[workload.picks.int(0, clients.length - 1)] as string;
+    request.client = client;
     const clientPod = client.startsWith('external:') ? undefined : this.#pod(state, client);
     if (clientPod !== undefined && (!clientPod.containersRunning || clientPod.podIP === undefined))
       return this.#finish(request, 'refused');
@@ -763,6 +767,8 @@ export class TrafficEngine {
         outcome: final,
         latency,
         backend: connection?.backend ?? null,
+        client: request.client ?? null,
+        pod: connection?.backendPod ?? request.serverPod ?? null,
       } as never);
     }
     // A closed-loop user thinks, then sends its next request.

@@ -115,6 +115,31 @@ export class ProxyViews {
     return this.#pairs.get(serviceKey)?.get(node)?.stableUntil ?? Number.NEGATIVE_INFINITY;
   }
 
+  /**
+   * When `node` programmed each version of a Service, up to `until`: the same seeded draws as
+   * {@link ProxyViews.seenBy} (a fresh copy of the pair's stream), so asking changes nothing.
+   */
+  syncs(node: string, serviceKey: string, until: Instant): { version: number; at: Instant }[] {
+    const versions = this.#history.get(serviceKey) ?? [];
+    const pair: PairState = {
+      rng: new RandomStream(this.#options.seed, `kube-proxy/propagation/${node}/${serviceKey}`),
+      arrived: -1,
+      lastArrival: Number.NEGATIVE_INFINITY,
+      applied: -1,
+      lastSync: Number.NEGATIVE_INFINITY,
+      scheduledSync: undefined,
+      pendingDelay: undefined,
+      stableUntil: Number.NEGATIVE_INFINITY,
+    };
+    const out: { version: number; at: Instant }[] = [];
+    for (;;) {
+      this.#advance(pair, versions, pair.stableUntil);
+      if (pair.applied >= 0 && out.at(-1)?.version !== pair.applied)
+        out.push({ version: pair.applied, at: pair.lastSync });
+      if (!Number.isFinite(pair.stableUntil) || pair.stableUntil > until) return out;
+    }
+  }
+
   /** True when every node that asked has programmed the latest version of every Service. */
   settledAt(at: Instant): boolean {
     for (const [serviceKey, byNode] of this.#pairs) {
