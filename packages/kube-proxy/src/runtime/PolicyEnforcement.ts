@@ -132,6 +132,7 @@ export class PolicyEnforcement {
       return { ...ALLOWED_EVERYWHERE, reason: 'no NetworkPolicy is programmed yet', stableUntil };
 
     // Egress, on the source pod's node.
+    let egressAdmitting: readonly string[] = [];
     if (source.kind === 'pod' && sourceView.version !== undefined) {
       const engine = this.#engine(sourceView.version.state);
       const connection = this.#connection(sourceView.version.state, source, destination, port, protocol);
@@ -154,6 +155,11 @@ export class PolicyEnforcement {
               node: destination.node,
               stableUntil,
             };
+      // The nodes disagree for now: keep what the source's node admitted, judge ingress apart.
+      egressAdmitting = engine
+        .explain(connection)
+        .egress.policies.filter((policy) => policy.allowed)
+        .map((policy) => policy.policy);
     }
     // Ingress, on the destination pod's node.
     if (destinationView.version === undefined)
@@ -177,10 +183,11 @@ export class PolicyEnforcement {
         stableUntil,
       };
     }
+    const admitting = ingress.policies.filter((policy) => policy.allowed).map((policy) => policy.policy);
     return {
       allowed: true,
       reason: ingress.text,
-      policies: ingress.policies.filter((policy) => policy.allowed).map((policy) => policy.policy),
+      policies: [...new Set([...egressAdmitting, ...admitting])].sort(),
       stableUntil,
     };
   }
