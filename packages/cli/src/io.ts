@@ -23,3 +23,11 @@ export function bufferIo(): CliIo & { out: () => string; err: () => string } {
     err: () => err,
   };
 }
+
+/** Ends a command with an exit code after its output was written (e.g. 1: an expectation failed). */
+export class CommandExit extends Error {
+  override readonly name = 'CommandExit';
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}

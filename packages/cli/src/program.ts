@@ -10,9 +10,10 @@ import { registerReplayCommand } from './replayCommand.js';
 import { registerRouteCommand } from './routeCommand.js';
 import { registerRunCommand } from './runCommand.js';
 import { registerSchemaCommand } from './schemaCommand.js';
+import { registerSweepCommand } from './sweepCommand.js';
 import { registerTraceCommand } from './traceCommand.js';
 import { formatDemo, runDemo } from './demo.js';
-import type { CliIo } from './io.js';
+import { CommandExit, type CliIo } from './io.js';
 import { VERSION } from './version.js';
 
 /** Exit codes: 0 success, 1 an expectation failed, 2 bad input. */
@@ -99,6 +100,7 @@ export function buildProgram(io: CliIo): Command {
   registerRouteCommand(program, io);
   registerRunCommand(program, io);
   registerSchemaCommand(program, io);
+  registerSweepCommand(program, io);
   registerTraceCommand(program, io);
   return program;
 }
@@ -110,6 +112,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     await program.parseAsync(argv as string[], { from: 'user' });
     return EXIT.ok;
   } catch (error) {
+    if (error instanceof CommandExit) return error.code;
     if (error instanceof CommanderError) {
       // Help and version end in a "zero" commander error; real parse errors were already printed.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;

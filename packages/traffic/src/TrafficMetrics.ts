@@ -74,6 +74,49 @@ export class TrafficMetrics {
     for (const pod of pods) metrics.pods.register(pod);
   }
 
+  /** Width of the time windows, µs. */
+  get window(): Duration {
+    return this.#window;
+  }
+
+  /**
+   * A workload's requests that ended in [from, to) (rounded to whole windows): outcome counts,
+   * success ratio and ok-latency summary.
+   */
+  range(
+    workload: string,
+    from: Instant,
+    to: Instant,
+  ): {
+    readonly requests: number;
+    readonly outcomes: Readonly<Record<string, number>>;
+    readonly successRatio: number;
+    readonly latency: LatencySummary;
+  } {
+    const { outcomes, latency } = this.#of(workload).windows.range(from, to);
+    const counts = outcomes.toJSON();
+    const requests = outcomes.total;
+    return {
+      requests,
+      outcomes: counts,
+      successRatio: requests === 0 ? 1 : (counts['ok'] ?? 0) / requests,
+      latency: latency.summary(),
+    };
+  }
+
+  /** Requests and connections per backend pod so far (subtract two of these for a time range). */
+  backendCounts(
+    workload: string,
+  ): Record<string, { readonly requests: number; readonly connections: number }> {
+    const pods = this.#of(workload).pods;
+    const out: Record<string, { requests: number; connections: number }> = {};
+    for (const pod of pods.backends()) {
+      const stats = pods.get(pod);
+      out[pod] = { requests: stats?.requests ?? 0, connections: stats?.connections ?? 0 };
+    }
+    return out;
+  }
+
   workloads(): string[] {
     return [...this.#workloads.keys()].sort();
   }

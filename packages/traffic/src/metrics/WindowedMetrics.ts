@@ -144,6 +144,27 @@ export class WindowedMetrics {
     return this.#windows[index]?.outcomes.successRatio() ?? NaN;
   }
 
+  /**
+   * Outcomes and ok-latencies of the windows that start in [from, to): a time range rounded to
+   * whole windows (choose the width to match the ranges you ask about).
+   */
+  range(
+    from: Instant,
+    to: Instant,
+  ): { readonly outcomes: OutcomeCounter; readonly latency: LatencyHistogram } {
+    const outcomes = new OutcomeCounter();
+    const latency = new LatencyHistogram({ significantDigits: this.#windowDigits });
+    const first = Math.max(0, Math.ceil((from - this.origin) / this.width));
+    const last = Math.min(this.#windows.length, Math.ceil((to - this.origin) / this.width));
+    for (let index = first; index < last; index++) {
+      const window = this.#windows[index];
+      if (window === undefined) continue;
+      outcomes.merge(window.outcomes);
+      if (window.latency !== undefined) latency.merge(window.latency);
+    }
+    return { outcomes, latency };
+  }
+
   /** Window `index` as a chart point. */
   point(index: number): WindowPoint {
     if (!Number.isSafeInteger(index) || index < 0)
