@@ -247,7 +247,7 @@ export function reportHtml(report: RunReport): string {
     '<style>',
     'body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#111}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}',
     '.pass{color:#15803d}.fail{color:#b91c1c;font-weight:600}.chart{display:block;margin:8px 0}.title{font-weight:600;font-size:12px}.tick,.legend{font-size:10px}',
-    '.axis{stroke:#999}.marker{stroke:#d97706;stroke-dasharray:3 3}code{font-size:12px}',
+    '.axis{stroke:#999}.marker{stroke:#d97706;stroke-dasharray:3 3}code{font-size:12px;word-break:break-all}',
     '</style></head><body>',
     `<h1>${html(title)}</h1>`,
     report.scenario.description === null ? '' : `<p>${html(report.scenario.description)}</p>`,

@@ -63,11 +63,11 @@ function compare(value: number, comparator: Comparator): boolean {
   );
 }
 
-function describeComparator(comparator: Comparator, unit = ''): string {
+function describeComparator(comparator: Comparator, format: (value: number) => string = String): string {
   const parts: string[] = [];
-  if (comparator.atLeast !== undefined) parts.push(`>= ${comparator.atLeast}${unit}`);
-  if (comparator.atMost !== undefined) parts.push(`<= ${comparator.atMost}${unit}`);
-  if (comparator.equals !== undefined) parts.push(`= ${comparator.equals}${unit}`);
+  if (comparator.atLeast !== undefined) parts.push(`>= ${format(comparator.atLeast)}`);
+  if (comparator.atMost !== undefined) parts.push(`<= ${format(comparator.atMost)}`);
+  if (comparator.equals !== undefined) parts.push(`= ${format(comparator.equals)}`);
   return parts.join(' and ');
 }
 
@@ -903,7 +903,7 @@ function describeMetric(metric: Extract<ExpectationCheck, { type: 'metric' }>['m
         .filter((part) => part !== undefined)
         .join(' and ')}`;
     case 'latency':
-      return `latency ${metric.statistic} ${describeComparator(metric.comparator, ' µs')}`;
+      return `latency ${metric.statistic} ${describeComparator(metric.comparator, formatDuration)}`;
     case 'fairness':
       return `fairness (${metric.of}) ${metric.index} ${describeComparator(metric.comparator)}`;
   }
