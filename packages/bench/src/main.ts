@@ -3,6 +3,7 @@ import { controlPlaneBenchmarks } from './controlPlane.js';
 import { dataPlaneBenchmarks } from './dataPlane.js';
 import { bareHeapEventsPerSecond, kernelBenchmarks } from './kernel.js';
 import { reachBenchmarks } from './reach.js';
+import { scenarioRunBenchmarks } from './scenarioRun.js';
 import { storeBenchmarks } from './store.js';
 
 /** Every suite `pnpm bench` knows; later issues add theirs here. */
@@ -14,6 +15,7 @@ const SUITES: Readonly<Record<string, Suite>> = {
   'control-plane': controlPlaneBenchmarks,
   'data-plane': (options) => dataPlaneBenchmarks(options, bareHeapEventsPerSecond(options)),
   reach: reachBenchmarks,
+  run: scenarioRunBenchmarks,
 };
 
 function usage(): string {
