@@ -33,6 +33,10 @@ import type { IngressHttpRequest } from './IngressHttpRequest.js';
 import type { IngressHttpResponse, UpstreamAttempt } from './IngressHttpResponse.js';
 import { upstreamEndpoints, type UpstreamEndpoint } from './upstreamEndpoints.js';
 
+/** ingress-nginx's `upstream-keepalive-timeout` (60 s), µs. */
+export const UPSTREAM_KEEPALIVE_TIMEOUT = 60_000_000;
+/** ingress-nginx's `upstream-keepalive-requests`. */
+export const UPSTREAM_KEEPALIVE_REQUESTS = 10_000;
 /** ingress-nginx's `proxy-next-upstream-tries` default: a request tries at most 3 endpoints. */
 export const PROXY_NEXT_UPSTREAM_TRIES = 3;
 /**
@@ -311,11 +315,21 @@ export class IngressController {
       const endpoint = picked === undefined ? undefined : upstream.byId.get(picked.id);
       if (picked === undefined || endpoint === undefined) break;
       policy.onStart?.(picked, now);
-      const result = this.dataPlane.connect(
-        { kind: 'pod', pod: controllerPod },
-        { ip: endpoint.ip, port: endpoint.port, protocol: 'TCP' },
-        { trace },
-      );
+      const kept = this.#keptConnection(controllerPod, endpoint.id, now);
+      const result =
+        kept ??
+        this.dataPlane.connect(
+          { kind: 'pod', pod: controllerPod },
+          { ip: endpoint.ip, port: endpoint.port, protocol: 'TCP' },
+          { trace },
+        );
+      if (kept === undefined && result.result === 'connected' && result.backend?.pod != null)
+        this.#keepAlive.set(`${controllerPod}\u0000${endpoint.id}`, {
+          pod: result.backend.pod,
+          result,
+          lastUsed: now,
+          requests: 1,
+        });
       policy.onFinish?.(picked, now, 0, result.result === 'connected');
       attempts.push({
         endpoint: endpoint.id,
@@ -423,6 +437,42 @@ export class IngressController {
     this.#upstreams.set(key, { slices: state.endpointSlices, service, upstream });
     return upstream;
   }
+
+  /**
+   * An idle keep-alive connection from the controller pod to the endpoint, still usable: used
+   * within `upstream-keepalive-timeout` (60 s), under `upstream-keepalive-requests` (10,000), and
+   * its pod still running on a live node (nginx finds a dead connection on write and opens a new
+   * one). An established connection is not judged again by NetworkPolicy, as conntrack lets
+   * established flows through.
+   */
+  #keptConnection(controllerPod: string, endpoint: string, now: number): ConnectResult | undefined {
+    const key = `${controllerPod}\u0000${endpoint}`;
+    const kept = this.#keepAlive.get(key);
+    if (kept === undefined) return undefined;
+    const pod = this.cluster.state.pods.get(kept.pod);
+    const node = pod?.nodeName === undefined ? undefined : this.cluster.state.nodes.get(pod.nodeName);
+    if (
+      now - kept.lastUsed > UPSTREAM_KEEPALIVE_TIMEOUT ||
+      kept.requests >= UPSTREAM_KEEPALIVE_REQUESTS ||
+      pod === undefined ||
+      !pod.containersRunning ||
+      pod.podIP !== endpoint.slice(0, endpoint.lastIndexOf(':')) ||
+      node === undefined ||
+      node.kubelet !== 'running'
+    ) {
+      this.#keepAlive.delete(key);
+      return undefined;
+    }
+    kept.lastUsed = now;
+    kept.requests++;
+    return { ...kept.result, reason: 'reused keep-alive connection', hops: [] };
+  }
+
+  // Upstream keep-alive connections by (controller pod, endpoint).
+  readonly #keepAlive = new Map<
+    string,
+    { pod: string; result: ConnectResult; lastUsed: number; requests: number }
+  >();
 
   #balancer(controllerPod: string, upstream: string): LoadBalancingPolicy {
     const key = `${controllerPod}\u0000${upstream}`;

@@ -2,6 +2,8 @@ export {
   IngressController,
   INGRESS_BALANCER_POLICY,
   PROXY_NEXT_UPSTREAM_TRIES,
+  UPSTREAM_KEEPALIVE_REQUESTS,
+  UPSTREAM_KEEPALIVE_TIMEOUT,
   type IngressControllerOptions,
 } from './IngressController.js';
 export type { IngressHttpRequest } from './IngressHttpRequest.js';

@@ -171,6 +171,28 @@ describe('IngressController.request', () => {
     expect(response.attempts.map((attempt) => attempt.result)).toEqual(['timeout', 'timeout', 'timeout']);
   });
 
+  it('keeps upstream connections alive: reused within 60 s (even after a policy would now deny a new one), reopened after', () => {
+    const { cluster, controller } = setup(shop());
+    const first = controller.request({ host: 'shop.example.com', path: '/' });
+    expect(first.attempts[0]?.reason).toBe('connected');
+    const again = controller.request({ host: 'shop.example.com', path: '/' });
+    expect(again.attempts[0]?.reason).toBe('reused keep-alive connection');
+    // A default-deny ingress policy in shop: established connections survive (conntrack).
+    cluster.apply({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'deny', namespace: 'shop' },
+      spec: { podSelector: {} },
+    });
+    cluster.runFor(6_000_000);
+    expect(controller.request({ host: 'shop.example.com', path: '/' })).toMatchObject({ status: 200 });
+    // Idle past upstream-keepalive-timeout: a new connection, which the policy drops.
+    cluster.runFor(61_000_000);
+    const later = controller.request({ host: 'shop.example.com', path: '/' });
+    expect(later.attempts.map((a) => a.result)).toEqual(['denied', 'denied', 'denied']);
+    expect(later.status).toBe(504);
+  });
+
   it('ignores an Ingress of another class (404)', () => {
     const { controller } = setup([
       ...shop(),
