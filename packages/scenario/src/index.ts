@@ -58,7 +58,13 @@ export type {
   ReachSource,
   ReachTarget,
 } from './Expectation.js';
-export { formatWhere, runScenario, type RunScenarioOptions, type ScenarioRun } from './run/runScenario.js';
+export {
+  formatWhere,
+  runScenario,
+  type RunContext,
+  type RunScenarioOptions,
+  type ScenarioRun,
+} from './run/runScenario.js';
 export { junitXml, metricsCsv, reportHtml } from './run/reportFiles.js';
 export type {
   ExpectationResult,

@@ -27,8 +27,23 @@ import type {
   WorkloadReport,
 } from './RunReport.js';
 
+/** What a run is made of, for observers attached before it starts (invariant monitors, probes). */
+export interface RunContext {
+  readonly scenario: Scenario;
+  readonly cluster: Cluster;
+  readonly dataPlane: DataPlane;
+  readonly dns: ClusterDns;
+  readonly engine: TrafficEngine;
+  readonly metrics: TrafficMetrics;
+}
+
 /** How a run is watched. */
 export interface RunScenarioOptions {
+  /**
+   * Called once everything is built and before time starts: schedule probes with
+   * `context.cluster.sim.at(...)` or follow `context.cluster.sim.events$`.
+   */
+  readonly attach?: (context: RunContext) => void;
   /** Called after each slice of simulated time (about 1% of the run). */
   readonly onProgress?: (progress: {
     readonly now: Instant;
@@ -42,6 +57,7 @@ export interface ScenarioRun {
   readonly report: RunReport;
   readonly cluster: Cluster;
   readonly dataPlane: DataPlane;
+  readonly dns: ClusterDns;
   readonly metrics: TrafficMetrics;
 }
 
@@ -129,6 +145,7 @@ export function runScenario(scenario: Scenario, options: RunScenarioOptions = {}
     network: scenario.traffic.resolved.network,
   });
   const run = new Run(scenario, cluster, dataPlane, dns, engine, metrics);
+  options.attach?.({ scenario, cluster, dataPlane, dns, engine, metrics });
   engine.start();
   run.schedule();
   const duration = scenario.duration;
@@ -138,7 +155,7 @@ export function runScenario(scenario: Scenario, options: RunScenarioOptions = {}
     options.onProgress?.({ now: cluster.now, duration, events: cluster.sim.log.length });
     if (until >= duration) break;
   }
-  return { report: run.report(window), cluster, dataPlane, metrics };
+  return { report: run.report(window), cluster, dataPlane, dns, metrics };
 }
 
 /** The state of one run: timeline and expectation bookkeeping. */

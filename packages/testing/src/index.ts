@@ -1,0 +1,9 @@
+/**
+ * @knsim/testing: property testing of Kubernetes networking with knsim. fast-check arbitraries
+ * for clusters, workloads, Services, NetworkPolicies, traffic and churn timelines; invariant
+ * and fairness checkers usable on any run; vitest matchers; failures shrunk to scenario files
+ * that `knsim run` replays.
+ *
+ * @packageDocumentation
+ */
+export {};
