@@ -6,4 +6,6 @@
  *
  * @packageDocumentation
  */
-export {};
+export type { ScenarioDocument } from './ScenarioDocument.js';
+export { scenarioYaml } from './scenarioYaml.js';
+export { runDocument } from './runDocument.js';
