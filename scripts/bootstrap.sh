@@ -11,3 +11,5 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_digest" ]; then
   npx -y "pnpm@${pnpm_version}" install --frozen-lockfile >&2
   echo "$lock_digest" > "$stamp"
 fi
+# Sources may be newer than their build (after a pull or an edit): tsc -b only rebuilds what changed.
+node_modules/.bin/tsc -b >&2
