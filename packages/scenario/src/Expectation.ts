@@ -53,6 +53,8 @@ export type LatencyStatistic = 'p50' | 'p90' | 'p99' | 'p999' | 'mean' | 'max';
 export type MetricCheck =
   | { readonly kind: 'successRatio'; readonly comparator: Comparator }
   | { readonly kind: 'requests'; readonly comparator: Comparator }
+  /** DNS queries sent per request over the window (ndots amplification). */
+  | { readonly kind: 'dnsQueriesPerRequest'; readonly comparator: Comparator }
   | {
       readonly kind: 'outcome';
       readonly outcome: string;

@@ -3,6 +3,8 @@ import { LineCounter, parseDocument } from 'yaml';
 import { MAX_YAML_ALIASES, type FieldPath, type KubeObject } from '@knsim/api';
 import {
   ClusterConfigError,
+  DEFAULT_INGRESS_NAMESPACE,
+  DEFAULT_INGRESS_SERVICE,
   resolveClusterConfig,
   type ClusterConfig,
   type ClusterConfigSpec,
@@ -102,6 +104,19 @@ function checkReferences(
     add(object.kind, object.kind === 'Node' ? name : `${object.metadata.namespace ?? 'default'}/${name}`);
   }
   for (const node of config?.nodes ?? []) add('Node', node.name);
+  // What the cluster creates itself: the API server's Service, cluster DNS, the Ingress controller.
+  add('Service', 'default/kubernetes');
+  if (config?.dns.enabled !== false) {
+    add('Service', 'kube-system/kube-dns');
+    add('Deployment', 'kube-system/coredns');
+  }
+  if (
+    config?.ingress.controller === true ||
+    (config?.ingress.controller !== false && objects.some((object) => object.kind === 'Ingress'))
+  ) {
+    add('Service', `${DEFAULT_INGRESS_NAMESPACE}/${DEFAULT_INGRESS_SERVICE}`);
+    add('Deployment', `${DEFAULT_INGRESS_NAMESPACE}/${DEFAULT_INGRESS_SERVICE}`);
+  }
   for (const workload of traffic.workloads ?? []) add('workload', workload.name);
   for (const reference of context.references) {
     // ReplicaSets usually belong to a Deployment and carry generated names: nothing to compare.
@@ -138,7 +153,8 @@ export async function parseScenario(text: string, options: ParseScenarioOptions 
   const file = options.file ?? '<scenario>';
   const baseDir = options.baseDir ?? (options.file === undefined ? resolve('.') : dirname(options.file));
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  // `merge`: YAML 1.1 merge keys (`<<: *defaults`), which Kubernetes YAML habitually uses.
+  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, merge: true });
   const overrides: ScenarioOverride[] = [];
   const overrideProblems: { label: string; reason: string }[] = [];
   for (const entry of options.set ?? []) {
@@ -229,6 +245,18 @@ export async function parseScenario(text: string, options: ParseScenarioOptions 
   const applied = timeline.flatMap((step) =>
     step.action.type === 'apply' || step.action.type === 'applyPolicy' ? step.action.objects : [],
   );
+  (trafficSpec.workloads ?? []).forEach((workload, i) => {
+    const via = 'external' in workload.from ? workload.from.external.via : undefined;
+    if (via !== undefined)
+      context.refer('Node', via.replace(/^node\//, ''), [
+        'traffic',
+        'workloads',
+        i,
+        'from',
+        'external',
+        'via',
+      ]);
+  });
   checkReferences(context, [...manifests.objects, ...applied], config, trafficSpec);
 
   if (issues.errors.length > 0 || config === undefined || traffic === undefined || runDuration === undefined)

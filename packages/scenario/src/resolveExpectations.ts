@@ -165,6 +165,11 @@ function metric(raw: Raw, path: FieldPath, context: ResolveContext): Expectation
     };
   } else if (raw['requests'] !== undefined) {
     check = { kind: 'requests', comparator: comparator(raw['requests'], [...path, 'requests'], context) };
+  } else if (raw['dnsQueriesPerRequest'] !== undefined) {
+    check = {
+      kind: 'dnsQueriesPerRequest',
+      comparator: comparator(raw['dnsQueriesPerRequest'], [...path, 'dnsQueriesPerRequest'], context),
+    };
   } else if (raw['outcome'] !== undefined) {
     const outcome = raw['outcome'] as Raw;
     const at = [...path, 'outcome'];

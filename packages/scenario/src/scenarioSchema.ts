@@ -783,6 +783,10 @@ const defs: Readonly<Record<string, JsonSchema>> = {
           workload: string('The workload (a name under traffic.workloads).', { minLength: 1 }),
           successRatio: ref('comparator', 'Fraction of requests that ended ok (0..1).'),
           requests: ref('comparator', 'Requests sent.'),
+          dnsQueriesPerRequest: ref(
+            'comparator',
+            'DNS queries the clients sent per request (search-path amplification: 1 for a fully qualified name).',
+          ),
           outcome: object(
             'Requests that ended with one outcome.',
             {
@@ -820,7 +824,14 @@ const defs: Readonly<Record<string, JsonSchema>> = {
         },
         {
           required: ['workload'],
-          extra: exactlyOneOf(['successRatio', 'requests', 'outcome', 'latency', 'fairness']),
+          extra: exactlyOneOf([
+            'successRatio',
+            'requests',
+            'dnsQueriesPerRequest',
+            'outcome',
+            'latency',
+            'fairness',
+          ]),
         },
       ),
     },

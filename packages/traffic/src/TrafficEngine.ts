@@ -64,6 +64,8 @@ interface Request {
   dropped: boolean;
   /** The connection was dropped by NetworkPolicy. */
   denied: boolean;
+  /** The latest attempt is waiting for DNS answers that will not come in time. */
+  inDns: boolean;
   /** The client-side balancer's pick, told when the request ends. */
   balanced: { readonly policy: LoadBalancingPolicy; readonly backend: Backend } | undefined;
 }
@@ -309,6 +311,7 @@ export class TrafficEngine {
       deadline: this.cluster.now + workload.spec.timeout,
       dropped: false,
       denied: false,
+      inDns: false,
       balanced: undefined,
       user,
     };
@@ -338,8 +341,11 @@ export class TrafficEngine {
     // Resolve the target as the client would (DNS queries are traffic too).
     const target = this.#resolve(workload, client, clientPod, state);
     if (target.ip === undefined) {
+      // Still resolving when the client gives up: the request failed in DNS, not at the server.
+      request.inDns = true;
       return this.#after(target.delay, request, () => this.#failOrRetry(request, 'dns_failure'));
     }
+    request.inDns = false;
     let route = workload.routes.get(client);
     if (route?.ip !== target.ip) {
       const source =
@@ -348,7 +354,7 @@ export class TrafficEngine {
               kind: 'external' as const,
               ip: client.slice('external:'.length),
               ...('external' in spec.from && spec.from.external.via !== undefined
-                ? { via: spec.from.external.via }
+                ? { via: spec.from.external.via.replace(/^node\//, '') }
                 : {}),
             }
           : { kind: 'pod' as const, pod: client };
@@ -755,7 +761,15 @@ export class TrafficEngine {
       if (request.workload.spec.mode === 'per-request') this.#close(connection, outcome === 'ok');
     }
     const final =
-      outcome !== 'timeout' ? outcome : request.denied ? 'denied' : request.dropped ? 'dropped' : outcome;
+      outcome !== 'timeout'
+        ? outcome
+        : request.inDns
+          ? 'dns_failure'
+          : request.denied
+            ? 'denied'
+            : request.dropped
+              ? 'dropped'
+              : outcome;
     const latency = at - request.intendedAt;
     request.balanced?.policy.onFinish?.(request.balanced.backend, at, latency, final === 'ok');
     this.metrics.outcome(request.workload.spec.name, final, latency, at, connection?.backend);

@@ -46,6 +46,12 @@ export class ClusterDns {
     });
   }
 
+  /**
+   * While true, CoreDNS does not answer: every query a pod sends times out (the pods still look
+   * alive to their probes, as with an overloaded or wedged CoreDNS). A scenario's `dnsOutage`.
+   */
+  outage = false;
+
   /** The kube-dns Service address. */
   get nameserver(): string {
     return dnsServiceIp(this.cluster.config.serviceCIDR);
@@ -119,6 +125,7 @@ export class ClusterDns {
         if (reached === 'refused') return 'connection-refused';
         if (reached !== 'connected') return 'timeout';
       }
+      if (this.outage) return 'timeout';
       return this.query(fqdn, queryType);
     });
     return { ...result, resolver };

@@ -177,8 +177,37 @@ class Run {
   }
 
   schedule(): void {
+    this.#followBackends(0);
     for (const step of this.scenario.timeline) this.#scheduleStep(step);
     for (const expectation of this.scenario.expectations) this.#scheduleExpectation(expectation);
+  }
+
+  /**
+   * Every metrics window, the ready endpoint pods of each workload's Service are registered as
+   * its backends, so a pod that got nothing counts as 0 in fairness (a new pod left idle by
+   * long-lived connections is exactly what fairness must show).
+   */
+  #followBackends(at: Instant): void {
+    if (at > this.scenario.duration) return;
+    this.cluster.sim.at(at, () => {
+      const state = this.cluster.state;
+      let byIp: Map<string, string> | undefined;
+      for (const workload of this.scenario.traffic.resolved.workloads) {
+        const service = serviceOfHost(workload.host, this.cluster.config.clusterDomain, state);
+        if (service === null) continue;
+        if (byIp === undefined) {
+          byIp = new Map();
+          for (const pod of state.pods.values()) if (pod.podIP !== undefined) byIp.set(pod.podIP, pod.key);
+        }
+        const pods: string[] = [];
+        for (const ip of this.#readyEndpoints(service)) {
+          const pod = byIp.get(ip);
+          if (pod !== undefined) pods.push(pod);
+        }
+        this.metrics.expectBackends(workload.name, pods);
+      }
+      this.#followBackends(at + this.metrics.window);
+    });
   }
 
   // --- Timeline -------------------------------------------------------------------------------
@@ -332,10 +361,13 @@ class Run {
         return undefined;
       }
       case 'dnsOutage': {
-        // Every CoreDNS pod fails its readiness probe: kube-dns has no endpoints, queries fail.
-        const id = cluster.failReadiness('k8s-app=kube-dns', 'kube-system');
+        // CoreDNS stops answering at once: queries time out (its pods stay in the endpoints, as
+        // a wedged or overloaded CoreDNS does). CoreDNS pods going unready is failReadiness.
+        this.dns.outage = true;
         if (action.duration !== undefined)
-          cluster.sim.after(action.duration, () => cluster.restoreReadiness(id));
+          cluster.sim.after(action.duration, () => {
+            this.dns.outage = false;
+          });
         return undefined;
       }
       case 'network': {
@@ -393,13 +425,15 @@ class Run {
     if (check.type === 'metric') {
       const from = time.kind === 'at' ? 0 : time.from;
       const to = time.kind === 'at' ? time.at : time.to;
-      // Backend counts at the start of the window, to subtract for per-window fairness.
+      // Backend counts and DNS queries at the start of the window, to subtract at its end.
       let before: Record<string, { requests: number; connections: number }> = {};
+      let queriesBefore = 0;
       sim.at(from, () => {
         before = this.metrics.backendCounts(check.workload);
+        queriesBefore = this.metrics.summary(check.workload).dnsQueries;
       });
       sim.at(Math.min(to, this.scenario.duration), () => {
-        this.#record(expectation, this.#checkMetric(check, from, to, before));
+        this.#record(expectation, this.#checkMetric(check, from, to, before, queriesBefore));
       });
       return;
     }
@@ -721,6 +755,7 @@ class Run {
     from: Instant,
     to: Instant,
     before: Record<string, { requests: number; connections: number }>,
+    queriesBefore: number,
   ): { passed: boolean; expected: string; observed: string } {
     const expected = this.#expected(check);
     const range = this.metrics.range(check.workload, from, to);
@@ -738,6 +773,15 @@ class Run {
           passed: compare(range.requests, metric.comparator),
           observed: `${range.requests} requests`,
         };
+      case 'dnsQueriesPerRequest': {
+        const queries = this.metrics.summary(check.workload).dnsQueries - queriesBefore;
+        const perRequest = range.requests === 0 ? 0 : queries / range.requests;
+        return {
+          expected,
+          passed: range.requests > 0 && compare(perRequest, metric.comparator),
+          observed: `${round(perRequest, 3)} DNS queries per request (${queries} for ${range.requests} requests)`,
+        };
+      }
       case 'outcome': {
         const count = range.outcomes[metric.outcome] ?? 0;
         const ratio = range.requests === 0 ? 0 : count / range.requests;
@@ -912,6 +956,8 @@ function describeMetric(metric: Extract<ExpectationCheck, { type: 'metric' }>['m
       return `success ratio ${describeComparator(metric.comparator)}`;
     case 'requests':
       return `requests ${describeComparator(metric.comparator)}`;
+    case 'dnsQueriesPerRequest':
+      return `DNS queries per request ${describeComparator(metric.comparator)}`;
     case 'outcome':
       return `${metric.outcome} ${[
         metric.count === undefined ? undefined : `count ${describeComparator(metric.count)}`,
