@@ -175,7 +175,7 @@ describe('expectations', () => {
       'test.yaml:27:5: expect[1].at: a metric needs a window: use over: {from, to}',
       'test.yaml:30:40: expect[2].dns.answers: answers need rcode NOERROR (got NXDOMAIN)',
       'test.yaml:31:9: expect[3].at: 3m is after the end of the run (duration 2m)',
-      'test.yaml:32:27: expect[3].endpoints.service: no Service shop/nope in the manifests or the timeline (known: shop/web)',
+      'test.yaml:32:27: expect[3].endpoints.service: no Service shop/nope in the manifests or the timeline (known: default/kubernetes, kube-system/kube-dns, shop/web)',
       'test.yaml:32:44: expect[3].endpoints.node: unknown node "node-9" (nodes: node-1, node-2, node-3)',
       'test.yaml:32:93: expect[3].endpoints.eligible.count.atMost: atMost 1 is below atLeast 3',
       'test.yaml:33:27: expect[4].over.to: the window must end after it starts',
