@@ -1,42 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bufferIo, main } from '@knsim/cli';
-
-async function run(...argv: string[]) {
-  const io = bufferIo();
-  const code = await main(argv, io);
-  return { code, out: io.out(), err: io.err() };
-}
+import { run, tempFile, webApp } from './support.js';
 
 const manifests = `
 apiVersion: v1
 kind: Pod
 metadata: { name: client, namespace: shop }
 spec: { containers: [{ name: c, image: curl }] }
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web, namespace: shop }
-spec:
-  replicas: 2
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec: { containers: [{ name: web, image: nginx, ports: [{ name: http, containerPort: 8080 }] }] }
----
-apiVersion: v1
-kind: Service
-metadata: { name: web, namespace: shop }
-spec: { selector: { app: web }, ports: [{ name: http, port: 80, targetPort: http }] }
-`;
+---${webApp()}`;
 
-function file(): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'knsim-dp-')), 'app.yaml');
-  writeFileSync(path, manifests);
-  return path;
-}
+const file = (): string => tempFile('app.yaml', manifests);
 
 describe('knsim connect', () => {
   it('prints exactly the documented JSON fields for a connection through a Service', async () => {

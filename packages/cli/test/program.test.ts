@@ -2,13 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bufferIo, main, VERSION } from '@knsim/cli';
-
-async function run(...argv: string[]) {
-  const io = bufferIo();
-  const code = await main(argv, io);
-  return { code, out: io.out(), err: io.err() };
-}
+import { VERSION } from '@knsim/cli';
+import { run } from './support.js';
 
 describe('knsim CLI', () => {
   it('prints help and version', async () => {

@@ -3,13 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { bufferIo, main } from '@knsim/cli';
-
-async function run(...argv: string[]) {
-  const io = bufferIo();
-  const code = await main(argv, io);
-  return { code, out: io.out(), err: io.err() };
-}
+import { run } from './support.js';
 
 const manifests = `
 apiVersion: v1

@@ -2,13 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bufferIo, main } from '@knsim/cli';
-
-async function run(...argv: string[]) {
-  const io = bufferIo();
-  const code = await main(argv, io);
-  return { code, out: io.out(), err: io.err() };
-}
+import { run } from './support.js';
 
 // A small scenario: a web tier, a client, a node crash; the expectations hold at seed 3, and
 // `--set` can make one fail.

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { webApp } from './support.js';
 import { parseManifests } from '@knsim/api';
 import { SECOND } from '@knsim/core';
 import { Cluster } from '@knsim/control-plane';
@@ -10,22 +11,7 @@ import { resolveTraffic, TrafficEngine, TrafficMetrics } from '@knsim/traffic';
 import { bufferIo, main } from '@knsim/cli';
 import { chromeTrace, type TraceEvent } from '../src/traceCommand.js';
 
-const manifests = `
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web, namespace: shop }
-spec:
-  replicas: 2
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec: { containers: [{ name: web, image: nginx, ports: [{ name: http, containerPort: 8080 }] }] }
----
-apiVersion: v1
-kind: Service
-metadata: { name: web, namespace: shop }
-spec: { selector: { app: web }, ports: [{ name: http, port: 80, targetPort: http }] }
----
+const manifests = `${webApp()}---
 apiVersion: v1
 kind: Pod
 metadata: { name: client, namespace: shop, labels: { app: client } }
