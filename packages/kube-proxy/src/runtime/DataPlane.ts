@@ -281,7 +281,7 @@ export class DataPlane {
     }
 
     // 3. The node's kube-proxy, with the rules it has programmed by now.
-    const version = this.views.seenBy(proxyNode, serviceKey, now);
+    const version = this.views.seenBy(proxyNode, serviceKey, this.#watchTime(proxyNodeRecord, now));
     this.#stableUntil = Math.min(this.#stableUntil, this.views.stableUntil(proxyNode, serviceKey));
     const service = version?.service;
     const servicePort =
@@ -599,10 +599,12 @@ export class DataPlane {
   }
 
   #detector(state: ClusterState, node: string): LocalTrafficDetector {
-    let detector = this.#detectors.get(node);
+    const podCIDR = state.nodes.get(node)?.podCIDR;
+    // Per podCIDR too: a node's range can arrive after its first connection.
+    const key = `${node}\u0000${podCIDR ?? ''}`;
+    let detector = this.#detectors.get(key);
     if (detector === undefined) {
       const config = this.cluster.config;
-      const podCIDR = state.nodes.get(node)?.podCIDR;
       detector = localTrafficDetector(
         {
           masqueradeAll: config.proxy.masqueradeAll,
@@ -611,7 +613,7 @@ export class DataPlane {
         },
         { podCIDRs: podCIDR === undefined ? [] : [podCIDR] },
       );
-      this.#detectors.set(node, detector);
+      this.#detectors.set(key, detector);
     }
     return detector;
   }
@@ -763,7 +765,12 @@ export class DataPlane {
    * rules (so, after its propagation delay) have a ready endpoint on the node.
    */
   #hasLocalReadyEndpoint(serviceKey: string, node: string, now: Instant): boolean {
-    const version = this.views.seenBy(node, serviceKey, now);
+    const record = this.cluster.state.nodes.get(node);
+    const version = this.views.seenBy(
+      node,
+      serviceKey,
+      record === undefined ? now : this.#watchTime(record, now),
+    );
     const until = this.views.stableUntil(node, serviceKey);
     if (until < this.#stableUntil) this.#stableUntil = until;
     for (const slice of version?.slices ?? []) {
@@ -904,6 +911,17 @@ export class DataPlane {
   #inPodNetwork(ip: string): boolean {
     const address = parseIpv4(ip);
     return address !== undefined && this.#podNetwork.contains(address);
+  }
+
+  /**
+   * Up to when a node's kube-proxy has received the API server's changes: a partitioned node's
+   * watch is cut, so its rules stay as they were when the partition began (and catch up when it
+   * heals, as a re-listing kube-proxy does).
+   */
+  #watchTime(node: NodeRecord, now: Instant): Instant {
+    return node.kubelet === 'partitioned' && node.kubeletStoppedAt !== undefined
+      ? Math.min(now, node.kubeletStoppedAt)
+      : now;
   }
 
   /** Asks the NetworkPolicy agents, and narrows how long cached answers hold. */

@@ -123,6 +123,25 @@ describe('DataPlane.connect', () => {
     }
   });
 
+  it("keeps a partitioned node's rules as they were when its watch was cut, and catches up when it heals", () => {
+    const { cluster, dataPlane, clusterIP } = setup(2);
+    const from = { kind: 'pod' as const, pod: 'shop/client' }; // on node-1
+    const target = { ip: clusterIP, port: 80, protocol: 'TCP' as const };
+    expect(dataPlane.connect(from, target).candidates).toHaveLength(2);
+    cluster.partitionNode('node-1');
+    cluster.scale('Deployment', 'shop', 'web', 4);
+    cluster.runFor(30 * SECOND);
+    // The new pods the scheduler put on node-1 cannot start there: the others are ready.
+    const elsewhere = dataPlane.connect({ kind: 'node', node: 'node-2' }, target).candidates;
+    expect(elsewhere.length).toBeGreaterThan(2);
+    expect(dataPlane.connect(from, target).candidates).toHaveLength(2);
+    cluster.recoverNode('node-1');
+    cluster.runFor(10 * SECOND);
+    expect(dataPlane.connect(from, target).candidates).toEqual(
+      dataPlane.connect({ kind: 'node', node: 'node-2' }, target).candidates,
+    );
+  });
+
   it('SNATs external NodePort traffic to the node under externalTrafficPolicy Cluster', () => {
     const { cluster, dataPlane, service } = setup(2, ', type: NodePort');
     const node = cluster.state.nodes.get('node-3')!;
