@@ -115,8 +115,7 @@ export class Cluster {
     until: Instant = Number.POSITIVE_INFINITY,
   ): Cluster {
     const created = events.find((event) => event.type === 'ClusterCreated') as
-      | LoggedEvent<Extract<ClusterEvent, { type: 'ClusterCreated' }>>
-      | undefined;
+      LoggedEvent<Extract<ClusterEvent, { type: 'ClusterCreated' }>> | undefined;
     if (created === undefined) throw new UserError('the log has no ClusterCreated event: not a cluster run');
     const cluster = new Cluster(
       {
