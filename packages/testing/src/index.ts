@@ -9,3 +9,9 @@
 export type { ScenarioDocument } from './ScenarioDocument.js';
 export { scenarioYaml } from './scenarioYaml.js';
 export { runDocument } from './runDocument.js';
+export * from './arbitraries/index.js';
+export * from './invariants/index.js';
+export * from './fairness/index.js';
+export * from './failure/index.js';
+// The vitest matchers live at `@knsim/testing/vitest`, so importing this package does not load
+// vitest.

@@ -180,7 +180,11 @@ export class TrafficEngine {
         balancedService:
           spec.clientBalancer === undefined
             ? undefined
-            : serviceOfHost(spec.host, this.cluster.config.clusterDomain),
+            : (serviceOfHost(spec.host, this.cluster.config.clusterDomain) ??
+              // A bare name resolves in the client's namespace first (its first search domain).
+              (!spec.host.includes('.') && 'pods' in from && from.pods.namespace !== undefined
+                ? `${from.pods.namespace}/${spec.host}`
+                : undefined)),
       });
     }
     // Server containers that stop take their connections (and what is in service) with them.

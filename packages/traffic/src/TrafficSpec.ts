@@ -228,6 +228,19 @@ export function resolveTraffic(spec: {
       problem(`${at}.connection.poolSize`, 'expected a positive integer');
     const sample = w.sample ?? 0;
     if (!(sample >= 0 && sample <= 1)) problem(`${at}.sample`, 'expected a fraction from 0 to 1');
+    // A client-side balancer needs to know the Service: `service/NS/NAME`, `NAME.NS[.svc...]`, or
+    // a bare NAME in the client pods' own namespace (the first search domain).
+    const host = match?.[1] ?? '';
+    if (
+      w.clientBalancer !== undefined &&
+      !host.startsWith('service/') &&
+      !host.includes('.') &&
+      !('pods' in w.from && w.from.pods.namespace !== undefined)
+    )
+      problem(
+        `${at}.to`,
+        `a clientBalancer needs a Service target: service/NS/NAME, NAME.NAMESPACE, or a bare NAME with from.pods.namespace (got ${JSON.stringify(host)})`,
+      );
     const attempts = w.retries?.attempts ?? 0;
     if (!Number.isInteger(attempts) || attempts < 0 || attempts > 10)
       problem(`${at}.retries.attempts`, 'expected an integer from 0 to 10');

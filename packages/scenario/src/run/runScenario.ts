@@ -92,12 +92,22 @@ function round(value: number, digits = 4): number {
   return Math.round(value * factor) / factor;
 }
 
-/** The Service a workload's `HOST:PORT` names, if it names one. */
-function serviceOfHost(host: string, domain: string, state: ClusterState): string | null {
+/**
+ * The Service a workload's `HOST:PORT` names, if it names one (a bare name: in the client pods'
+ * namespace, the first domain of their search path).
+ */
+function serviceOfHost(
+  host: string,
+  domain: string,
+  state: ClusterState,
+  clientNamespace?: string,
+): string | null {
   if (host.startsWith('service/')) return host.slice('service/'.length);
   const byIp = state.clusterIPs.get(host);
   if (byIp !== undefined) return byIp;
   const labels = host.replace(/\.$/, '').split('.');
+  if (labels.length === 1 && clientNamespace !== undefined)
+    return state.services.has(`${clientNamespace}/${host}`) ? `${clientNamespace}/${host}` : null;
   if (labels.length < 2) return null;
   const rest = labels.slice(2);
   const suffix = ['svc', ...domain.split('.')];
@@ -193,7 +203,12 @@ class Run {
       const state = this.cluster.state;
       let byIp: Map<string, string> | undefined;
       for (const workload of this.scenario.traffic.resolved.workloads) {
-        const service = serviceOfHost(workload.host, this.cluster.config.clusterDomain, state);
+        const service = serviceOfHost(
+          workload.host,
+          this.cluster.config.clusterDomain,
+          state,
+          clientNamespaceOf(workload),
+        );
         if (service === null) continue;
         if (byIp === undefined) {
           byIp = new Map();
@@ -323,6 +338,7 @@ class Run {
             (pod) =>
               (action.namespace === undefined || pod.namespace === action.namespace) &&
               pod.deletionRequestedAt === undefined &&
+              pod.containersRunning &&
               matches(pod.labels),
           )
           .map((pod) => pod.key)
@@ -849,7 +865,12 @@ class Run {
       return {
         name: workload.name,
         target: `${workload.host}:${workload.port}`,
-        service: serviceOfHost(workload.host, this.cluster.config.clusterDomain, state),
+        service: serviceOfHost(
+          workload.host,
+          this.cluster.config.clusterDomain,
+          state,
+          clientNamespaceOf(workload),
+        ),
         requests: summary.requests,
         outcomes: summary.outcomes,
         successRatio: round(summary.successRatio, 6),
@@ -929,6 +950,12 @@ class Run {
     };
   }
 }
+
+function clientNamespaceOf(workload: { readonly from: ResolvedWorkloadFrom }): string | undefined {
+  return 'pods' in workload.from ? workload.from.pods.namespace : undefined;
+}
+
+type ResolvedWorkloadFrom = Scenario['traffic']['resolved']['workloads'][number]['from'];
 
 function describePattern(pattern: PodPattern): string {
   return `${pattern.namespace}/${pattern.name}${pattern.prefix ? '*' : ''}`;
