@@ -35,6 +35,7 @@ export {
   type ServiceKind,
 } from './serviceArb.js';
 export { appArb, type App, type AppArbOptions, type AppKind } from './appArb.js';
+export { appsFromManifests } from './appsFromManifests.js';
 export {
   IP_BLOCK_CANDIDATES,
   NETWORK_POLICY_CATEGORIES,

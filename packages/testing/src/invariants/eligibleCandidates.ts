@@ -51,7 +51,7 @@ function podsOf(slices: readonly EndpointSlice[]): Map<string, { key: string; ui
  * time, asked of the data plane without perturbing the run: `connect` with an `endpoint` that is
  * never eligible returns the eligible list untouched by balancing (no random draw, no
  * connection counter, no conntrack or affinity entry). Nodes without a podCIDR yet and nodes whose
- * kubelet crashed are skipped (nothing runs there). Headless Services have no rules.
+ * kubelet crashed (nothing runs there) or is partitioned (its watch is cut) are skipped. Headless Services have no rules.
  *
  * @example
  * ```ts
@@ -66,12 +66,14 @@ export function sampleCandidates(
   const state = cluster.state;
   const now: Instant = cluster.now;
   const samples: CandidateSample[] = [];
-  const nodes = state.nodes
-    .sortedEntries()
-    .filter(
-      ([name, node]) =>
-        node.podCIDR !== undefined && node.kubelet !== 'crashed' && (filter.nodes?.includes(name) ?? true),
-    );
+  const nodes = state.nodes.sortedEntries().filter(
+    ([name, node]) =>
+      node.podCIDR !== undefined &&
+      // A partitioned node's kube-proxy cannot hear the API server: its rules stay as they were
+      // (as in Kubernetes), so the propagation bounds do not apply to it until it heals.
+      node.kubelet === 'running' &&
+      (filter.nodes?.includes(name) ?? true),
+  );
   for (const [key, record] of state.services.sortedEntries()) {
     if (filter.services !== undefined && !filter.services.includes(key)) continue;
     const service = record.service;
