@@ -45,22 +45,21 @@ export async function scenarioRunBenchmarks(options: { quick: boolean }): Promis
       }),
     );
   }
+  // The bar's cost measured directly: wall time spent inside the progress callback (drawing at
+  // every callback, ten times what the CLI's 100 ms throttle allows) over the run's wall time.
   let drawn = 0;
-  let withBar = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < repeats; i++) {
-    withBar = Math.min(
-      withBar,
-      timeSeconds(() => {
-        runScenario(scenario, {
-          onProgress: ({ now, duration, events: count }) => {
-            const filled = Math.round((30 * now) / Math.max(1, duration));
-            const line = `\r[${'#'.repeat(filled)}${'.'.repeat(30 - filled)}] ${formatDuration(now)} / ${formatDuration(duration)} ${count} events`;
-            drawn += line.length;
-          },
+  let inCallback = 0;
+  const withBar = timeSeconds(() => {
+    runScenario(scenario, {
+      onProgress: ({ now, duration, events: count }) => {
+        inCallback += timeSeconds(() => {
+          const filled = Math.round((30 * now) / Math.max(1, duration));
+          const line = `\r[${'#'.repeat(filled)}${'.'.repeat(30 - filled)}] ${formatDuration(now)} / ${formatDuration(duration)} ${count} events`;
+          drawn += line.length;
         });
-      }),
-    );
-  }
+      },
+    });
+  });
   const label = `run/${largest.file} (${formatDuration(scenario.duration)} simulated, ${steps.toLocaleString('en-US')} kernel events, ${events.toLocaleString('en-US')} logged, ${requests.toLocaleString('en-US')} requests)`;
   return [
     { name: `${label}: kernel events`, unit: 'events/s', value: steps / best },
@@ -68,9 +67,9 @@ export async function scenarioRunBenchmarks(options: { quick: boolean }): Promis
     { name: `${label}: simulated time`, unit: 'sim s/wall s', value: scenario.duration / 1e6 / best },
     { name: `${label}: wall time`, unit: 's', value: best },
     {
-      name: `${label}: progress bar cost (drawn at every callback, ${drawn > 0 ? 'upper bound' : 'none'})`,
+      name: `${label}: progress bar cost (time in the callback, drawn at every one: an upper bound${drawn > 0 ? '' : ', nothing drawn'})`,
       unit: '%',
-      value: Math.max(0, ((withBar - best) / best) * 100),
+      value: (inCallback / withBar) * 100,
       target: '< 1',
     },
   ];
