@@ -8,6 +8,15 @@ const examples = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
   .filter((line) => line.startsWith('pnpm knsim ') && line.includes('scenarios/shop'))
   .map((line) => (line.split('#')[0] as string).trim().split(/\s+/).slice(2));
 
+// The other examples (run, replay, trace, sweep, log verify, demo), in README order: replay and
+// trace read the log the run line writes.
+const workflow = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  .split('\n')
+  .filter(
+    (line) => line.startsWith('pnpm knsim ') && !line.includes('scenarios/shop') && !line.includes('--help'),
+  )
+  .map((line) => (line.split('#')[0] as string).trim().split(/\s+/).slice(2));
+
 async function run(argv: string[]) {
   const io = bufferIo();
   const code = await main(argv, io);
@@ -62,4 +71,17 @@ describe('README examples on scenarios/shop', () => {
     expect(response).toMatchObject({ status: 200, ingress: 'shop/shop' });
     expect(response.pod).toMatch(/^shop\/frontend-/);
   });
+});
+
+describe('README examples on the scenario library', () => {
+  it('lists run, replay, trace, sweep, log verify and demo', () => {
+    expect(workflow.map((argv) => argv[0])).toEqual(['run', 'replay', 'trace', 'sweep', 'log', 'demo']);
+  });
+
+  it('runs them in order, each as written', async () => {
+    for (const argv of workflow) {
+      const result = await run([...argv]);
+      expect(result.code, `knsim ${argv.join(' ')}: ${result.err}`).toBe(0);
+    }
+  }, 120_000);
 });
