@@ -13,5 +13,6 @@ export * from './arbitraries/index.js';
 export * from './invariants/index.js';
 export * from './fairness/index.js';
 export * from './failure/index.js';
+export * from './model/index.js';
 // The vitest matchers live at `@knsim/testing/vitest`, so importing this package does not load
 // vitest.

@@ -243,9 +243,11 @@ export function kubelets(context: ControllerContext, memory: KubeletMemory): Obs
             reason: 'NodeRestart',
             restartAfterSeconds: 0,
           });
-        } else if (afterCrash) {
+        } else if (afterCrash || !record.containersRunning) {
+          // After a crash nothing runs; after a partition, starts that came due while the kubelet
+          // could not report them (its first start, a restart after a kill) happen now.
           startContainers(key, context.delay('containerStart'));
-        } else if (record.containersRunning && !record.ready) {
+        } else if (!record.ready) {
           startProbing(key);
         }
       }
