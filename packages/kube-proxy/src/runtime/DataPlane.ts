@@ -147,6 +147,10 @@ export class DataPlane {
     this.policies = new PolicyEnforcement({
       seed: cluster.sim.random.seed,
       delay: config.timings.policyEnforcement,
+      watchTime: (node, now) => {
+        const record = this.cluster.state.nodes.get(node);
+        return record === undefined ? now : this.#watchTime(record, now);
+      },
     });
     // Catch up with what happened before the data plane was attached, then follow the log.
     for (const event of cluster.sim.log.events) this.#observe(event);

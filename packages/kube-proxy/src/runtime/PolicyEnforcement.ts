@@ -78,11 +78,22 @@ export class PolicyEnforcement {
   readonly #podInfo = new WeakMap<PodRecord, PolicyPodInfo>();
   #everHadPolicies = false;
 
-  constructor(options: { seed: string; delay: DurationDistribution }) {
+  constructor(options: {
+    seed: string;
+    delay: DurationDistribution;
+    /**
+     * Up to when a node's agent hears the datastore (a partitioned node's is cut off: it keeps
+     * enforcing what it had). Default: always now.
+     */
+    watchTime?: (node: string, now: Instant) => Instant;
+  }) {
     this.#seed = options.seed;
     this.#delay = options.delay;
     this.#maxDelay = maxDuration(options.delay);
+    this.#watchTime = options.watchTime ?? ((_node, now) => now);
   }
+
+  readonly #watchTime: (node: string, now: Instant) => Instant;
 
   /** Records the state after a change that matters to policy enforcement. */
   record(at: Instant, state: ClusterState): void {
@@ -278,7 +289,11 @@ export class PolicyEnforcement {
   }
 
   /** The version a node enforces at `now`, and until when that stays so. */
-  #seenBy(node: string, now: Instant): { version: PolicyVersion | undefined; until: Instant } {
+  #seenBy(node: string, at: Instant): { version: PolicyVersion | undefined; until: Instant } {
+    const heard = this.#watchTime(node, at);
+    // A node cut off from the datastore stays as it is until it heals (a state change).
+    const frozen = heard < at;
+    const now = heard;
     let view = this.#nodes.get(node);
     if (view === undefined) {
       view = {
@@ -292,9 +307,7 @@ export class PolicyEnforcement {
     const last = this.#dropped + this.#versions.length - 1;
     for (;;) {
       const next = view.applied + 1;
-      if (next > last) {
-        return { version: this.#version(view.applied), until: Number.POSITIVE_INFINITY };
-      }
+      if (next > last) return { version: this.#version(view.applied), until: Number.POSITIVE_INFINITY };
       if (next < this.#dropped) {
         // Pruned versions: every node has had time to program them, draws or not.
         view.applied = this.#dropped - 1;
@@ -306,7 +319,8 @@ export class PolicyEnforcement {
         view.lastApplied,
         (this.#version(next) as PolicyVersion).at + view.pendingDelay,
       );
-      if (visible > now) return { version: this.#version(view.applied), until: visible };
+      if (visible > now)
+        return { version: this.#version(view.applied), until: frozen ? Number.POSITIVE_INFINITY : visible };
       view.applied = next;
       view.lastApplied = visible;
       view.pendingDelay = undefined;
@@ -318,13 +332,16 @@ export class PolicyEnforcement {
     return this.#versions[index - this.#dropped] ?? this.#versions[0];
   }
 
-  // Versions every node must have programmed by now can go, but the newest of them stays.
+  // Versions every node must have programmed by now can go, but the newest of them stays. A node
+  // cut off from the datastore has heard nothing since it was: nothing it has not heard goes.
   #prune(now: Instant): void {
     if (!Number.isFinite(this.#maxDelay) || this.#versions.length < 64) return;
+    let horizon = now;
+    for (const node of this.#nodes.keys()) horizon = Math.min(horizon, this.#watchTime(node, now));
     let keepFrom = 0;
     while (
       keepFrom + 1 < this.#versions.length &&
-      (this.#versions[keepFrom + 1] as PolicyVersion).at + this.#maxDelay < now
+      (this.#versions[keepFrom + 1] as PolicyVersion).at + this.#maxDelay < horizon
     )
       keepFrom++;
     if (keepFrom > 0) {

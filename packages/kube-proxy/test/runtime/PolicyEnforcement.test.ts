@@ -131,6 +131,26 @@ describe('NetworkPolicy in the data plane', () => {
     expect(dataPlane.connect(fromPod('ops/probe'), target).result).toBe('denied');
   });
 
+  it('keeps a partitioned node enforcing what it had when it was cut off, until it heals', () => {
+    const { cluster, dataPlane, webPod } = setup();
+    // A client on the web pod's own node: the partition does not stand between them.
+    cluster.apply({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'neighbour', namespace: 'ops', labels: { app: 'neighbour' } },
+      spec: { nodeName: webPod.nodeName!, containers: [{ name: 'c', image: 'curl' }] },
+    });
+    cluster.runFor(10 * SECOND);
+    const target = { ip: webPod.podIP!, port: 8080, protocol: 'TCP' as const };
+    cluster.partitionNode(webPod.nodeName!);
+    cluster.apply(objects(denyIngress)[0]!);
+    cluster.runFor(10 * SECOND);
+    expect(dataPlane.connect(fromPod('ops/neighbour'), target).result).toBe('connected');
+    cluster.recoverNode(webPod.nodeName!);
+    cluster.runFor(10 * SECOND);
+    expect(dataPlane.connect(fromPod('ops/neighbour'), target).result).toBe('denied');
+  });
+
   it('leaves a new pod unprotected until its node has heard of it', () => {
     // A slow agent (3 s) against a pod whose containers start in about 1.4 s.
     const { cluster, dataPlane } = setup(denyIngress, { nodes: 3, timings: { policyEnforcement: '3s' } });
