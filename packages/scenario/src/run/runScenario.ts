@@ -61,6 +61,21 @@ export interface ScenarioRun {
   readonly metrics: TrafficMetrics;
 }
 
+/** The node actions of a timeline, as Cluster commands. */
+const NODE_ACTIONS: Readonly<
+  Record<
+    'crashNode' | 'partitionNode' | 'recoverNode' | 'drainNode' | 'cordonNode' | 'uncordonNode',
+    (cluster: Cluster, node: string) => void
+  >
+> = {
+  crashNode: (cluster, node) => cluster.crashNode(node),
+  partitionNode: (cluster, node) => cluster.partitionNode(node),
+  recoverNode: (cluster, node) => cluster.recoverNode(node),
+  drainNode: (cluster, node) => cluster.drain(node),
+  cordonNode: (cluster, node) => cluster.cordon(node),
+  uncordonNode: (cluster, node) => cluster.uncordon(node),
+};
+
 /** `file:line:column (path)`. */
 export function formatWhere(location: ScenarioLocation): Where {
   const position = location.line === undefined ? '' : `:${location.line}:${location.column ?? 1}`;
@@ -353,22 +368,12 @@ class Run {
         return killed.length === 0 ? 'no pod matched' : `killed ${killed.join(', ')}`;
       }
       case 'crashNode':
-        cluster.crashNode(action.node);
-        return undefined;
       case 'partitionNode':
-        cluster.partitionNode(action.node);
-        return undefined;
       case 'recoverNode':
-        cluster.recoverNode(action.node);
-        return undefined;
       case 'drainNode':
-        cluster.drain(action.node);
-        return undefined;
       case 'cordonNode':
-        cluster.cordon(action.node);
-        return undefined;
       case 'uncordonNode':
-        cluster.uncordon(action.node);
+        NODE_ACTIONS[action.type](cluster, action.node);
         return undefined;
       case 'failReadiness': {
         const id = cluster.failReadiness(action.selector, action.namespace);
