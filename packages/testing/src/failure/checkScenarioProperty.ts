@@ -4,6 +4,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import fc from 'fast-check';
 import type { ScenarioDocument } from '../ScenarioDocument.js';
 import { scenarioYaml } from '../scenarioYaml.js';
+import { deep, describeError, slug } from './propertyRun.js';
 
 /**
  * How {@link checkScenarioProperty} searches.
@@ -38,24 +39,6 @@ export class ScenarioPropertyFailure extends Error {
   ) {
     super(message);
   }
-}
-
-function deep(): boolean {
-  return process.env['KNSIM_DEEP'] === '1';
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return error === undefined ? 'the predicate returned false' : String(error);
-}
-
-function slug(text: string): string {
-  return (
-    text
-      .replace(/[^A-Za-z0-9_.-]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60) || 'scenario'
-  );
 }
 
 /**
@@ -104,7 +87,10 @@ export async function checkScenarioProperty(
   const failure = describeError(details.errorInstance);
   const outDir = resolve(process.cwd(), options.outDir ?? '.knsim-failures');
   const digest = createHash('sha256').update(scenarioYaml(document)).digest('hex').slice(0, 8);
-  const file = join(outDir, `${slug(document.metadata?.name ?? 'scenario')}-seed-${seed}-${digest}.yaml`);
+  const file = join(
+    outDir,
+    `${slug(document.metadata?.name ?? 'scenario', 'scenario')}-seed-${seed}-${digest}.yaml`,
+  );
   const shown =
     isAbsolute(file) && !relative(process.cwd(), file).startsWith('..')
       ? relative(process.cwd(), file)

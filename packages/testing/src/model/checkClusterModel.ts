@@ -15,6 +15,7 @@ import { clusterCommandsArb, type ClusterCommandsOptions } from './clusterComman
 import { LiveCluster } from './LiveCluster.js';
 import type { ClusterCommandSettings } from './commands/ClusterCommand.js';
 import { ConvergeCommand } from './commands/ConvergeCommand.js';
+import { deep, describeError, slug } from '../failure/propertyRun.js';
 
 /**
  * What {@link checkClusterModel} checks, and how hard.
@@ -67,24 +68,6 @@ export class ClusterModelFailure extends ScenarioPropertyFailure {
   ) {
     super(message, document, file, seed, path);
   }
-}
-
-function deep(): boolean {
-  return process.env['KNSIM_DEEP'] === '1';
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return error === undefined ? 'the predicate returned false' : String(error);
-}
-
-function slug(text: string): string {
-  return (
-    text
-      .replace(/[^A-Za-z0-9_.-]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60) || 'cluster-model'
-  );
 }
 
 type Commands = Iterable<fc.AsyncCommand<ClusterModel, LiveCluster>>;
@@ -199,7 +182,7 @@ export async function checkClusterModel(options: ClusterModelOptions): Promise<v
   };
   const outDir = resolve(process.cwd(), options.outDir ?? '.knsim-failures');
   const digest = createHash('sha256').update(scenarioYaml(document)).digest('hex').slice(0, 8);
-  const file = join(outDir, `${slug(name)}-seed-${seed}-${digest}.yaml`);
+  const file = join(outDir, `${slug(name, 'cluster-model')}-seed-${seed}-${digest}.yaml`);
   const where =
     isAbsolute(file) && !relative(process.cwd(), file).startsWith('..')
       ? relative(process.cwd(), file)
