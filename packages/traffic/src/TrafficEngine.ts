@@ -350,21 +350,35 @@ export class TrafficEngine {
       return this.#after(target.delay, request, () => this.#failOrRetry(request, 'dns_failure'));
     }
     request.inDns = false;
+    if (clientPod === undefined) {
+      // An outside client opens each connection from a new ephemeral port, and a cloud load
+      // balancer spreads flows by their 5-tuple: no cached route (it is per source address).
+      const result = this.dataPlane.connect(
+        {
+          kind: 'external',
+          ip: client.slice('external:'.length),
+          ...('external' in spec.from && spec.from.external.via !== undefined
+            ? { via: spec.from.external.via.replace(/^node\//, '') }
+            : {}),
+        },
+        {
+          ip: target.ip,
+          port: spec.port,
+          protocol: spec.protocol,
+          sourcePort: workload.picks.int(32768, 60999),
+        },
+        { trace: false },
+      );
+      return this.#onConnect(request, result, client, clientNode, target.delay, state);
+    }
     let route = workload.routes.get(client);
     if (route?.ip !== target.ip) {
-      const source =
-        clientPod === undefined
-          ? {
-              kind: 'external' as const,
-              ip: client.slice('external:'.length),
-              ...('external' in spec.from && spec.from.external.via !== undefined
-                ? { via: spec.from.external.via.replace(/^node\//, '') }
-                : {}),
-            }
-          : { kind: 'pod' as const, pod: client };
       route = {
         ip: target.ip,
-        route: this.dataPlane.route(source, { ip: target.ip, port: spec.port, protocol: spec.protocol }),
+        route: this.dataPlane.route(
+          { kind: 'pod', pod: client },
+          { ip: target.ip, port: spec.port, protocol: spec.protocol },
+        ),
       };
       workload.routes.set(client, route);
     }
