@@ -18,7 +18,7 @@ import {
   type LoadBalancingPolicy,
 } from '@knsim/kube-proxy';
 import { Network } from './Network.js';
-import type { TrafficMetrics } from './TrafficMetrics.js';
+import type { TrafficMetrics, WorkloadRecorder } from './TrafficMetrics.js';
 import type { ResolvedServer, ResolvedWorkload, ResolvedNetwork } from './TrafficSpec.js';
 
 /** Every way a request can end. */
@@ -89,6 +89,8 @@ interface WorkloadRuntime {
   readonly picks: RandomStream;
   clients: string[] | undefined;
   readonly pools: Map<string, Connection[]>;
+  /** Where this workload's requests are counted. */
+  readonly recorder: WorkloadRecorder;
   /** Each client's path through the data plane to the target address it last resolved. */
   readonly routes: Map<string, { readonly ip: string; readonly route: ConnectRoute }>;
   readonly dnsCache: Map<string, { ip: string; expires: Instant }>;
@@ -172,6 +174,7 @@ export class TrafficEngine {
         picks: this.cluster.sim.rng(`traffic/clients/${spec.name}`),
         clients: undefined,
         pools: new Map(),
+        recorder: options.metrics.recorder(spec.name),
         routes: new Map(),
         dnsCache: new Map(),
         matcher: 'pods' in from ? compileLabelSelector(parseLabelSelector(from.pods.selector)) : undefined,
@@ -548,7 +551,7 @@ export class TrafficEngine {
       inFlight: 0,
       broken: false,
     };
-    this.metrics.connection(spec.name, connection.backend, backendPod);
+    request.workload.recorder.connection(backendPod);
     // A connection of one request needs no registry: its request is with the server or checks
     // the pod when it arrives. Pooled connections must be found and broken when the pod goes.
     if (spec.mode !== 'per-request') {
@@ -613,7 +616,7 @@ export class TrafficEngine {
     const state = this.cluster.state;
     request.connection = connection;
     connection.inFlight++;
-    this.metrics.request(request.workload.spec.name, connection.backend, connection.backendPod);
+    request.workload.recorder.request(connection.backendPod);
     const toServer = delay + this.network.oneWay(state, connection.clientNode, connection.backendNode);
     this.#after(toServer, request, () => this.#arrive(request, connection));
   }
@@ -790,7 +793,7 @@ export class TrafficEngine {
               : outcome;
     const latency = at - request.intendedAt;
     request.balanced?.policy.onFinish?.(request.balanced.backend, at, latency, final === 'ok');
-    this.metrics.outcome(request.workload.spec.name, final, latency, at, connection?.backend);
+    request.workload.recorder.outcome(final, latency, at);
     const workload = request.workload;
     if (workload.spec.sample > 0 && this.#rng.next() < workload.spec.sample) {
       this.cluster.sim.emit({
