@@ -145,7 +145,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
       let lastDraw = started;
       let drawn = false;
       const { report, cluster } = runScenario(scenario, {
-        onProgress: ({ now, duration, events }) => {
+        onProgress: ({ now, duration, steps }) => {
           if (!progress) return;
           const wall = performance.now();
           // Only runs longer than a second get a bar, redrawn at most ten times a second.
@@ -155,7 +155,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
           const fraction = duration === 0 ? 1 : now / duration;
           const width = 30;
           const filled = Math.round(width * fraction);
-          const rate = events / ((wall - started) / 1000);
+          const rate = steps / ((wall - started) / 1000);
           io.stderr(
             `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${formatDuration(now)} / ${formatDuration(duration)}  ${Math.round(rate).toLocaleString('en-US')} events/s `,
           );

@@ -49,6 +49,8 @@ export interface RunScenarioOptions {
     readonly now: Instant;
     readonly duration: Duration;
     readonly events: number;
+    /** Kernel events run so far (timers, deliveries: what the simulation costs). */
+    readonly steps: number;
   }) => void;
 }
 
@@ -177,7 +179,12 @@ export function runScenario(scenario: Scenario, options: RunScenarioOptions = {}
   const slice = Math.max(1, Math.round(duration / 100));
   for (let until = Math.min(duration, slice); ; until = Math.min(duration, until + slice)) {
     cluster.sim.run({ until });
-    options.onProgress?.({ now: cluster.now, duration, events: cluster.sim.log.length });
+    options.onProgress?.({
+      now: cluster.now,
+      duration,
+      events: cluster.sim.log.length,
+      steps: cluster.sim.queue.executed,
+    });
     if (until >= duration) break;
   }
   return { report: run.report(window), cluster, dataPlane, dns, metrics };
