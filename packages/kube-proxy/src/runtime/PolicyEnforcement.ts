@@ -25,7 +25,7 @@ export type EnforcedEndpoint =
 export interface EnforcementVerdict {
   readonly allowed: boolean;
   readonly reason: string;
-  /** `namespace/name` of the deciding policies (see {@link PolicyVerdict}). */
+  /** `namespace/name` of the deciding policies (as `PolicyVerdict.policies` of @knsim/network-policy). */
   readonly policies: readonly string[];
   /** The node whose agent dropped it. */
   readonly node?: string;
