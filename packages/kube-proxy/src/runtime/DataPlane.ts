@@ -33,6 +33,8 @@ import type { ProxyEndpoint } from '../eligibility/proxyEndpoint.js';
 import { servicePortInfo } from '../eligibility/servicePortInfo.js';
 import type { LoadBalancingPolicy } from '../policies/LoadBalancingPolicy.js';
 import { createPolicy } from '../policies/policyRegistry.js';
+import { IptablesRandomPolicy } from '../policies/IptablesRandomPolicy.js';
+import { NftablesRandomPolicy } from '../policies/NftablesRandomPolicy.js';
 import { IPVS_DRAIN_CHECK_INTERVAL, IpvsGracefulTermination } from '../policies/IpvsGracefulTermination.js';
 import { ProxyViews, type ServiceVersion } from './ProxyViews.js';
 import { PolicyEnforcement, type EnforcedEndpoint, type EnforcementVerdict } from './PolicyEnforcement.js';
@@ -682,6 +684,12 @@ export class DataPlane {
       target.sourcePort === undefined ? context : { ...context, sourcePort: target.sourcePort },
     );
     if (picked === undefined) return undefined;
+    // Connection counts matter to IPVS (graceful termination) and to policies that read them;
+    // iptables and nftables random choice in their own modes never do, so nothing is counted.
+    decision.counts ??=
+      this.cluster.config.proxy.mode === 'ipvs' ||
+      !(policy instanceof IptablesRandomPolicy || policy instanceof NftablesRandomPolicy);
+    if (!decision.counts) return entry.byId.get(picked.id);
     policy.onStart?.(picked, now);
     this.#lastPick = { policy, backend: picked };
     return entry.byId.get(picked.id);
@@ -1078,6 +1086,8 @@ interface Decision {
   readonly origin: EnforcedEndpoint;
   /** The balancing policy and backend list, looked up at the first pick. */
   policy?: LoadBalancingPolicy;
+  /** Whether connections through it are counted (see `#balance`). */
+  counts?: boolean;
   backends?: { readonly backends: readonly Backend[]; readonly byId: ReadonlyMap<string, ProxyEndpoint> };
 }
 
