@@ -663,7 +663,9 @@ export class DataPlane {
     if (entry === undefined) {
       entry = programmed.backends.get(eligible);
       if (entry === undefined) {
-        const backends = eligible.map((e) => ({ id: e.endpoint, weight: 1 }));
+        // Each backend carries its endpoint, so a pick needs no lookup (IPVS lists are rebuilt
+        // from ids and fall back to `byId`).
+        const backends: EndpointBackend[] = eligible.map((e) => ({ id: e.endpoint, weight: 1, endpoint: e }));
         entry = { backends, byId: new Map(eligible.map((e) => [e.endpoint, e])) };
         programmed.backends.set(eligible, entry);
       }
@@ -689,10 +691,11 @@ export class DataPlane {
     decision.counts ??=
       this.cluster.config.proxy.mode === 'ipvs' ||
       !(policy instanceof IptablesRandomPolicy || policy instanceof NftablesRandomPolicy);
-    if (!decision.counts) return entry.byId.get(picked.id);
+    const endpoint = (picked as Partial<EndpointBackend>).endpoint ?? entry.byId.get(picked.id);
+    if (!decision.counts) return endpoint;
     policy.onStart?.(picked, now);
     this.#lastPick = { policy, backend: picked };
-    return entry.byId.get(picked.id);
+    return endpoint;
   }
 
   /**
@@ -1058,6 +1061,11 @@ function matchingPort(
     return ports.find((p) => p.nodePort === target.port && (p.protocol ?? 'TCP') === target.protocol);
   void dialled;
   return ports.find((p) => p.port === target.port && (p.protocol ?? 'TCP') === target.protocol);
+}
+
+/** A backend as the policies see it, with the endpoint it stands for. */
+interface EndpointBackend extends Backend {
+  readonly endpoint: ProxyEndpoint;
 }
 
 /** A new connection's way up to kube-proxy's balancing pick, as {@link DataPlane} decided it. */
