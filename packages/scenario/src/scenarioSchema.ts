@@ -463,6 +463,15 @@ const defs: Readonly<Record<string, JsonSchema>> = {
         },
         { required: ['policy'] },
       ),
+      http: object(
+        'HTTP through the Ingress controller: `to` names the controller (its load balancer IP, or service/ingress-nginx/ingress-nginx-controller:80); each request is routed by host and path.',
+        {
+          host: string('The Host header. Default: the address dialled.', { minLength: 1 }),
+          path: string('The request path (starts with /).', { pattern: '^/' }),
+          method: string('The method. Default GET.', { minLength: 1 }),
+        },
+        { required: ['path'] },
+      ),
     },
     { required: ['name', 'from', 'to', 'arrival'] },
   ),

@@ -17,13 +17,23 @@ import {
   type DataPlane,
   type LoadBalancingPolicy,
 } from '@knsim/kube-proxy';
+import { IngressController } from '@knsim/ingress';
 import { Network } from './Network.js';
 import type { TrafficMetrics, WorkloadRecorder } from './TrafficMetrics.js';
 import type { ResolvedServer, ResolvedWorkload, ResolvedNetwork } from './TrafficSpec.js';
 
 /** Every way a request can end. */
 export type RequestOutcome =
-  'ok' | 'timeout' | 'refused' | 'reset' | 'no_endpoints' | 'dns_failure' | 'dropped' | 'denied';
+  | 'ok'
+  | 'timeout'
+  | 'refused'
+  | 'reset'
+  | 'no_endpoints'
+  | 'dns_failure'
+  | 'dropped'
+  | 'denied'
+  /** An HTTP error answered by the Ingress controller (`http_404`, `http_502`, `http_503`, `http_504`). */
+  | `http_${number}`;
 
 interface Connection {
   readonly id: number;
@@ -52,6 +62,9 @@ interface Request {
   serverPod: string | undefined;
   /** The client (pod key or `external:IP`) of the latest attempt. */
   client: string | undefined;
+  /** Through an Ingress controller: the node and pod of the endpoint it proxied to. */
+  upstreamNode: string | undefined;
+  upstreamPod: string | undefined;
   /** When the client gives up (intended send time + timeout). */
   readonly deadline: Instant;
   /**
@@ -146,6 +159,7 @@ export class TrafficEngine {
   readonly #workloads: WorkloadRuntime[] = [];
   readonly #connectionsByBackendPod = new Map<string, Set<Connection>>();
   readonly #generations = new Map<string, number>();
+  #ingress: IngressController | undefined;
   readonly #rng: RandomStream;
   #nextConnection = 0;
   #clientsDirty = true;
@@ -314,6 +328,8 @@ export class TrafficEngine {
       connection: undefined,
       serverPod: undefined,
       client: undefined,
+      upstreamNode: undefined,
+      upstreamPod: undefined,
       timer: undefined,
       deadline: this.cluster.now + workload.spec.timeout,
       dropped: false,
@@ -551,7 +567,8 @@ export class TrafficEngine {
       inFlight: 0,
       broken: false,
     };
-    request.workload.recorder.connection(backendPod);
+    // Through an Ingress controller, the backends that count are the endpoints it proxies to.
+    if (spec.http === undefined) request.workload.recorder.connection(backendPod);
     // A connection of one request needs no registry: its request is with the server or checks
     // the pod when it arrives. Pooled connections must be found and broken when the pod goes.
     if (spec.mode !== 'per-request') {
@@ -616,7 +633,7 @@ export class TrafficEngine {
     const state = this.cluster.state;
     request.connection = connection;
     connection.inFlight++;
-    request.workload.recorder.request(connection.backendPod);
+    if (request.workload.spec.http === undefined) request.workload.recorder.request(connection.backendPod);
     const toServer = delay + this.network.oneWay(state, connection.clientNode, connection.backendNode);
     this.#after(toServer, request, () => this.#arrive(request, connection));
   }
@@ -633,6 +650,8 @@ export class TrafficEngine {
       return this.#failOrRetry(request, 'reset');
     if (node?.kubelet === 'crashed') return this.#timeoutAt(request); // no answer
     if (!pod.containersRunning) return this.#failOrRetry(request, 'reset');
+    if (request.workload.spec.http !== undefined && request.upstreamNode === undefined)
+      return this.#proxy(request, connection, pod);
     const server = this.#server(pod);
     if (pod.deletionRequestedAt !== undefined && server.settings.onTermination === 'stop-accepting')
       return this.#failOrRetry(request, 'reset');
@@ -642,6 +661,57 @@ export class TrafficEngine {
       server.queue.push(request);
       this.#timeoutAt(request);
     } else this.#failOrRetry(request, 'refused', 'server queue full');
+  }
+
+  /**
+   * The request reached an Ingress controller pod: it routes it and connects to the chosen
+   * endpoint through the data plane (with its retries and keep-alive); an HTTP error goes back to
+   * the client, a 200 goes on to the endpoint's server, whose response returns through the
+   * controller.
+   */
+  #proxy(request: Request, connection: Connection, controller: PodRecord): void {
+    const http = request.workload.spec.http as NonNullable<ResolvedWorkload['http']>;
+    this.#ingress ??= new IngressController(this.cluster, this.dataPlane);
+    const response = this.#ingress.proxyFrom(controller.key, {
+      host: http.host ?? request.workload.spec.host,
+      path: http.path,
+      method: http.method,
+      trace: false,
+    });
+    const state = this.cluster.state;
+    const controllerNode = controller.nodeName ?? '';
+    if (response.status !== 200 || response.pod === null) {
+      const back = this.network.oneWay(state, controllerNode, connection.clientNode);
+      const outcome: RequestOutcome = response.status === null ? 'refused' : `http_${response.status}`;
+      return this.#after(back, request, () => this.#failOrRetry(request, outcome));
+    }
+    const upstream = this.#pod(state, response.pod);
+    if (upstream === undefined) return this.#failOrRetry(request, 'http_502');
+    const upstreamNode = upstream.nodeName ?? '';
+    request.upstreamNode = upstreamNode;
+    request.upstreamPod = upstream.key;
+    const recorder = request.workload.recorder;
+    recorder.request(upstream.key);
+    if (response.attempts.at(-1)?.reason !== 'reused keep-alive connection')
+      recorder.connection(upstream.key);
+    this.#after(this.network.oneWay(state, controllerNode, upstreamNode), request, () =>
+      this.#arriveUpstream(request, upstream.key),
+    );
+  }
+
+  /** A proxied request reaches the endpoint's server (the controller's connection to it is open). */
+  #arriveUpstream(request: Request, podKey: string): void {
+    const state = this.cluster.state;
+    const pod = this.#pod(state, podKey);
+    if (pod === undefined || !pod.containersRunning) return this.#failOrRetry(request, 'http_502');
+    if (this.#node(state, pod.nodeName ?? '')?.kubelet === 'crashed') return this.#timeoutAt(request);
+    const server = this.#server(pod);
+    request.serverPod = pod.key;
+    if (server.busy < server.settings.concurrency) this.#serve(server, request);
+    else if (server.queue.length < server.settings.queueLimit) {
+      server.queue.push(request);
+      this.#timeoutAt(request);
+    } else this.#failOrRetry(request, 'http_503', 'server queue full');
   }
 
   #serve(server: ServerRuntime, request: Request): void {
@@ -656,9 +726,16 @@ export class TrafficEngine {
       this.#next(server);
       if (request.done) return;
       const connection = request.connection as Connection;
+      const state = this.cluster.state;
+      // Through an Ingress controller the response goes back over the controller's node.
       const back = Math.max(
         0,
-        Math.round(this.network.oneWay(this.cluster.state, connection.backendNode, connection.clientNode)),
+        Math.round(
+          request.upstreamNode === undefined
+            ? this.network.oneWay(state, connection.backendNode, connection.clientNode)
+            : this.network.oneWay(state, request.upstreamNode, connection.backendNode) +
+                this.network.oneWay(state, connection.backendNode, connection.clientNode),
+        ),
       );
       const at = this.cluster.now + back;
       // Nothing can happen to a response on its way back that knsim models, so a request on its
@@ -752,6 +829,8 @@ export class TrafficEngine {
 
   #failOrRetry(request: Request, outcome: RequestOutcome, _reason?: string): void {
     if (request.done) return;
+    request.upstreamNode = undefined;
+    request.upstreamPod = undefined;
     const retries = request.workload.spec.retries;
     const connection = request.connection;
     if (connection !== undefined) {

@@ -58,6 +58,12 @@ export interface WorkloadSpec {
    * target must name a Service (`service/NS/NAME` or its DNS name).
    */
   readonly clientBalancer?: { readonly policy: string; readonly options?: Readonly<Record<string, unknown>> };
+  /**
+   * HTTP through the Ingress controller: `to` names the controller (its load balancer IP, or
+   * `service/ingress-nginx/ingress-nginx-controller:80` from inside), and each request is routed
+   * by Host (default: the address dialled, as curl sends it) and path to a Service's endpoint.
+   */
+  readonly http?: { readonly host?: string; readonly path: string; readonly method?: string };
 }
 
 /** How pods answer requests. */
@@ -115,6 +121,8 @@ export interface ResolvedWorkload {
   readonly start: Duration;
   readonly stop: Duration | undefined;
   readonly sample: number;
+  readonly http:
+    { readonly host: string | undefined; readonly path: string; readonly method: string } | undefined;
   readonly clientBalancer:
     { readonly policy: string; readonly options: Readonly<Record<string, unknown>> } | undefined;
 }
@@ -241,6 +249,12 @@ export function resolveTraffic(spec: {
         `${at}.to`,
         `a clientBalancer needs a Service target: service/NS/NAME, NAME.NAMESPACE, or a bare NAME with from.pods.namespace (got ${JSON.stringify(host)})`,
       );
+    if (w.http !== undefined) {
+      if (typeof w.http.path !== 'string' || !w.http.path.startsWith('/'))
+        problem(`${at}.http.path`, 'expected a path starting with /');
+      if (w.clientBalancer !== undefined)
+        problem(`${at}.http`, 'a request through the Ingress controller cannot also use a clientBalancer');
+    }
     const attempts = w.retries?.attempts ?? 0;
     if (!Number.isInteger(attempts) || attempts < 0 || attempts > 10)
       problem(`${at}.retries.attempts`, 'expected an integer from 0 to 10');
@@ -268,6 +282,10 @@ export function resolveTraffic(spec: {
       start: duration(w.start, '0s', `${at}.start`, problem),
       stop: w.stop === undefined ? undefined : duration(w.stop, '0s', `${at}.stop`, problem),
       sample,
+      http:
+        w.http === undefined
+          ? undefined
+          : { host: w.http.host, path: w.http.path, method: w.http.method ?? 'GET' },
       clientBalancer:
         w.clientBalancer === undefined
           ? undefined

@@ -6,6 +6,7 @@ import {
   INGRESS_CONTROLLER_LABELS,
   type Cluster,
   type ClusterState,
+  type PodRecord,
 } from '@knsim/control-plane';
 import {
   createPolicy,
@@ -241,6 +242,52 @@ export class IngressController {
       });
     }
 
+    return this.#serve(controllerPod, controllerRecord, base, hops, trace);
+  }
+
+  /**
+   * What a controller pod answers a request that reached it (the client's leg already done, e.g.
+   * by the traffic engine): routing, the upstream pick and the connection to the endpoint, with
+   * retries. `hops` of the result start at the controller.
+   *
+   * @example
+   * ```ts
+   * controller.proxyFrom('ingress-nginx/ingress-nginx-controller-7d9f-abcde', { host: 'shop.example', path: '/' }).status;
+   * ```
+   */
+  proxyFrom(
+    controllerPod: string,
+    request: {
+      readonly host: string;
+      readonly path: string;
+      readonly method?: string;
+      readonly trace?: boolean;
+    },
+  ): IngressHttpResponse {
+    const base = { host: request.host, path: request.path, method: request.method ?? 'GET' };
+    const record = this.cluster.state.pods.get(controllerPod);
+    if (record === undefined || !isIngressControllerPod(record))
+      return respond(base, NO_TARGET, {
+        status: null,
+        controllerPod: null,
+        reason: `${controllerPod} is not an Ingress controller pod`,
+        hops: [],
+        connection: 'connected',
+        decision: null,
+      });
+    return this.#serve(controllerPod, record, base, [], request.trace !== false);
+  }
+
+  #serve(
+    controllerPod: string,
+    controllerRecord: PodRecord,
+    base: { host: string; path: string; method: string },
+    hops: string[],
+    trace: boolean,
+  ): IngressHttpResponse {
+    const state = this.cluster.state;
+    const { host, method } = base;
+    const request = { path: base.path };
     // 2. The controller pod routes by Host and path.
     const decision = this.router.route({ host, path: request.path });
     if (trace)
