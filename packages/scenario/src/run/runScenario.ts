@@ -215,6 +215,35 @@ class Run {
   }
 
   /**
+   * The Service a workload's requests end up at: its target, or for requests through the Ingress
+   * controller, the backend Service the controller routes their host and path to.
+   */
+  #serviceOf(
+    workload: Scenario['traffic']['resolved']['workloads'][number],
+    state: ClusterState,
+  ): string | null {
+    if (workload.http === undefined)
+      return serviceOfHost(
+        workload.host,
+        this.cluster.config.clusterDomain,
+        state,
+        clientNamespaceOf(workload),
+      );
+    try {
+      this.#ingress ??= new IngressController(this.cluster, this.dataPlane);
+      const decision = this.#ingress.router.route({
+        host: workload.http.host ?? workload.host,
+        path: workload.http.path,
+      });
+      return decision.kind === 'backend' || decision.kind === 'default-backend'
+        ? `${decision.service.namespace}/${decision.service.name}`
+        : null;
+    } catch {
+      return null; // no controller: nothing is reached
+    }
+  }
+
+  /**
    * Every metrics window, the ready endpoint pods of each workload's Service are registered as
    * its backends, so a pod that got nothing counts as 0 in fairness (a new pod left idle by
    * long-lived connections is exactly what fairness must show).
@@ -225,12 +254,7 @@ class Run {
       const state = this.cluster.state;
       let byIp: Map<string, string> | undefined;
       for (const workload of this.scenario.traffic.resolved.workloads) {
-        const service = serviceOfHost(
-          workload.host,
-          this.cluster.config.clusterDomain,
-          state,
-          clientNamespaceOf(workload),
-        );
+        const service = this.#serviceOf(workload, state);
         if (service === null) continue;
         if (byIp === undefined) {
           byIp = new Map();
@@ -877,12 +901,7 @@ class Run {
       return {
         name: workload.name,
         target: `${workload.host}:${workload.port}`,
-        service: serviceOfHost(
-          workload.host,
-          this.cluster.config.clusterDomain,
-          state,
-          clientNamespaceOf(workload),
-        ),
+        service: this.#serviceOf(workload, state),
         requests: summary.requests,
         outcomes: summary.outcomes,
         successRatio: round(summary.successRatio, 6),
