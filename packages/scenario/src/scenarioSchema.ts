@@ -1,3 +1,5 @@
+import { CHECK_KEYS } from './resolveExpectations.js';
+import { ACTION_KEYS } from './resolveTimeline.js';
 /**
  * The published JSON Schema (draft 2020-12) of a scenario file. `knsim schema` prints it; editors
  * use it for completion and hover text, and the parser validates every scenario against it before
@@ -661,27 +663,7 @@ const defs: Readonly<Record<string, JsonSchema>> = {
       ),
     },
     additionalProperties: false,
-    allOf: [
-      exactlyOneOf(['at', 'every', 'when']),
-      exactlyOneOf([
-        'apply',
-        'delete',
-        'patch',
-        'scale',
-        'rollout',
-        'killPod',
-        'crashNode',
-        'recoverNode',
-        'partitionNode',
-        'drainNode',
-        'cordonNode',
-        'uncordonNode',
-        'failReadiness',
-        'network',
-        'dnsOutage',
-        'policy',
-      ]),
-    ],
+    allOf: [exactlyOneOf(['at', 'every', 'when']), exactlyOneOf(ACTION_KEYS)],
   },
   expectation: {
     type: 'object',
@@ -845,10 +827,7 @@ const defs: Readonly<Record<string, JsonSchema>> = {
       ),
     },
     additionalProperties: false,
-    allOf: [
-      exactlyOneOf(['reach', 'dns', 'route', 'endpoints', 'metric']),
-      { not: { required: ['at', 'over'] } },
-    ],
+    allOf: [exactlyOneOf(CHECK_KEYS), { not: { required: ['at', 'over'] } }],
   },
 };
 
