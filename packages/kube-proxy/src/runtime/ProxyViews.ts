@@ -91,16 +91,7 @@ export class ProxyViews {
     if (byNode === undefined) this.#pairs.set(serviceKey, (byNode = new Map()));
     let pair = byNode.get(node);
     if (pair === undefined) {
-      pair = {
-        rng: new RandomStream(this.#options.seed, `kube-proxy/propagation/${node}/${serviceKey}`),
-        arrived: -1,
-        lastArrival: Number.NEGATIVE_INFINITY,
-        applied: -1,
-        lastSync: Number.NEGATIVE_INFINITY,
-        scheduledSync: undefined,
-        pendingDelay: undefined,
-        stableUntil: Number.NEGATIVE_INFINITY,
-      };
+      pair = this.#newPair(node, serviceKey);
       byNode.set(node, pair);
     }
     this.#advance(pair, versions, at);
@@ -121,16 +112,7 @@ export class ProxyViews {
    */
   syncs(node: string, serviceKey: string, until: Instant): { version: number; at: Instant }[] {
     const versions = this.#history.get(serviceKey) ?? [];
-    const pair: PairState = {
-      rng: new RandomStream(this.#options.seed, `kube-proxy/propagation/${node}/${serviceKey}`),
-      arrived: -1,
-      lastArrival: Number.NEGATIVE_INFINITY,
-      applied: -1,
-      lastSync: Number.NEGATIVE_INFINITY,
-      scheduledSync: undefined,
-      pendingDelay: undefined,
-      stableUntil: Number.NEGATIVE_INFINITY,
-    };
+    const pair = this.#newPair(node, serviceKey); // a fresh copy: the same draws, nothing changed
     const out: { version: number; at: Instant }[] = [];
     for (;;) {
       this.#advance(pair, versions, pair.stableUntil);
@@ -150,6 +132,20 @@ export class ProxyViews {
       }
     }
     return true;
+  }
+
+  /** A pair that has seen nothing yet; its stream depends only on (seed, node, Service). */
+  #newPair(node: string, serviceKey: string): PairState {
+    return {
+      rng: new RandomStream(this.#options.seed, `kube-proxy/propagation/${node}/${serviceKey}`),
+      arrived: -1,
+      lastArrival: Number.NEGATIVE_INFINITY,
+      applied: -1,
+      lastSync: Number.NEGATIVE_INFINITY,
+      scheduledSync: undefined,
+      pendingDelay: undefined,
+      stableUntil: Number.NEGATIVE_INFINITY,
+    };
   }
 
   #advance(pair: PairState, versions: readonly ServiceVersion[], at: Instant): void {
