@@ -129,6 +129,56 @@ describe('knsim run', () => {
   });
 });
 
+describe('knsim run with HTTP through the Ingress controller', () => {
+  it('attributes the requests to the backend Service the controller routes them to', async () => {
+    const text = `apiVersion: knsim.dev/v1alpha1
+kind: Scenario
+seed: 2
+duration: 30s
+manifests:
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata: { name: web, namespace: shop }
+    spec:
+      replicas: 2
+      selector: { matchLabels: { app: web } }
+      template:
+        metadata: { labels: { app: web } }
+        spec: { containers: [{ name: web, image: nginx, ports: [{ name: http, containerPort: 8080 }] }] }
+  - apiVersion: v1
+    kind: Service
+    metadata: { name: web, namespace: shop }
+    spec: { selector: { app: web }, ports: [{ name: http, port: 80, targetPort: http }] }
+  - apiVersion: networking.k8s.io/v1
+    kind: Ingress
+    metadata: { name: web, namespace: shop }
+    spec:
+      rules:
+        - host: shop.example
+          http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }] }
+traffic:
+  workloads:
+    - name: browsers
+      from: { external: { ips: [203.0.113.20] } }
+      to: 198.51.100.1:80
+      http: { host: shop.example, path: /cart }
+      arrival: { constant: { rate: 20 } }
+      start: 10s
+`;
+    const result = await run('run', scenarioFile(text), '--json');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.out) as {
+      workloads: { service: string | null; successRatio: number; backends: Record<string, unknown> }[];
+      services: { service: string; workloads: string[] }[];
+    };
+    expect(report.workloads[0]).toMatchObject({ service: 'shop/web', successRatio: 1 });
+    expect(Object.keys(report.workloads[0]?.backends ?? {}).every((pod) => pod.startsWith('shop/web-'))).toBe(
+      true,
+    );
+    expect(report.services).toMatchObject([{ service: 'shop/web', workloads: ['browsers'] }]);
+  });
+});
+
 describe('knsim sweep', () => {
   it('runs the cross product of seeds and settings; shards merge to the same rows as one sweep', async () => {
     const file = scenarioFile();
