@@ -1,11 +1,37 @@
-import seedrandom from 'seedrandom';
+const TWO_32 = 4294967296;
+const TWO_MINUS_32 = 2.3283064365386963e-10;
+
+/**
+ * Johannes Baagøe's Mash hash as seedrandom's Alea seeds with it (same arithmetic, so the same
+ * doubles): each call folds `data` into the running state and returns a multiple of 2^-32 in [0, 1).
+ */
+function mash(): (data: string) => number {
+  let n = 0xefc8249d;
+  return (data) => {
+    for (let i = 0; i < data.length; i++) {
+      n += data.charCodeAt(i);
+      let h = 0.02519603282416938 * n;
+      n = h >>> 0;
+      h -= n;
+      h *= n;
+      n = h >>> 0;
+      h -= n;
+      n += h * TWO_32;
+    }
+    return (n >>> 0) * TWO_MINUS_32;
+  };
+}
 
 /**
  * One named, seeded source of randomness. Every consumer in a simulation asks for its own stream
  * by name; a stream's sequence depends only on (run seed, stream name), so adding a new consumer
  * never shifts the numbers another one draws.
  *
- * Built on seedrandom's Alea generator (fast, 2^116 period, string seeds).
+ * The generator is seedrandom's Alea (2^116 period, string seeds), bit for bit: the same seed
+ * gives the same doubles as `seedrandom.alea(seed)` (a test checks it). Its state is kept as small
+ * integers instead of doubles, which the engine stores inline in this object: the hot paths draw
+ * from thousands of streams (one per balancer), and a draw then reads one object, not a chain of
+ * closure, state object and boxed numbers.
  *
  * @example
  * ```ts
@@ -15,14 +41,44 @@ import seedrandom from 'seedrandom';
  * ```
  */
 export class RandomStream {
-  readonly #next: () => number;
+  // Alea's state: s0, s1, s2 are multiples of 2^-32 in [0, 1), kept as their 32-bit numerators
+  // (stored `| 0`, read `>>> 0`, so they stay small integers), and the carry c < 2091639.
+  #s0: number;
+  #s1: number;
+  #s2: number;
+  #c = 1;
   #spareNormal: number | undefined;
 
   constructor(
     readonly seed: string,
     readonly name: string,
   ) {
-    this.#next = seedrandom.alea(`${seed}\u0000${name}`);
+    const hash = mash();
+    const key = `${seed}\u0000${name}`;
+    let s0 = hash(' ');
+    let s1 = hash(' ');
+    let s2 = hash(' ');
+    s0 -= hash(key);
+    if (s0 < 0) s0 += 1;
+    s1 -= hash(key);
+    if (s1 < 0) s1 += 1;
+    s2 -= hash(key);
+    if (s2 < 0) s2 += 1;
+    this.#s0 = (s0 * TWO_32) | 0;
+    this.#s1 = (s1 * TWO_32) | 0;
+    this.#s2 = (s2 * TWO_32) | 0;
+  }
+
+  /** Alea's step in integers: t = 2091639·s0 + c·2^-32 is exact in doubles (below 2^53 · 2^-32). */
+  #next(): number {
+    const t = 2091639 * (this.#s0 >>> 0) + this.#c;
+    const carry = Math.floor(t / TWO_32);
+    const s2 = t - carry * TWO_32;
+    this.#c = carry;
+    this.#s0 = this.#s1;
+    this.#s1 = this.#s2;
+    this.#s2 = s2 | 0;
+    return s2 * TWO_MINUS_32;
   }
 
   /** A uniform number in [0, 1). */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RandomStreams } from '@knsim/core';
+import seedrandom from 'seedrandom';
+import { RandomStream, RandomStreams } from '@knsim/core';
 
 const draw = (streams: RandomStreams, name: string, count = 20) =>
   Array.from({ length: count }, () => streams.stream(name).next());
@@ -93,5 +94,30 @@ describe('RandomStream helpers', () => {
     expect(shuffled).not.toEqual(items);
     expect([...shuffled].sort((a, b) => a - b)).toEqual(items);
     expect(items).toEqual([...Array(50).keys()]);
+  });
+});
+
+describe('RandomStream generator', () => {
+  it("draws exactly seedrandom's Alea sequence for the key `seed\\0name` (fast-check seed 2024)", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer(), fc.string({ maxLength: 12 })),
+        fc.string({ maxLength: 40, unit: 'binary' }),
+        (seed, name) => {
+          const ours = new RandomStream(String(seed), name);
+          const reference = seedrandom.alea(`${String(seed)}\u0000${name}`);
+          for (let i = 0; i < 200; i++) expect(ours.next()).toBe(reference());
+        },
+      ),
+      { seed: 2024, numRuns: 300 },
+    );
+  });
+
+  it('stays equal over a long run (10^6 draws), where the carry takes every value', () => {
+    const ours = new RandomStream('1', 'kube-proxy/balancer/node-7\u0000team-3/svc-42\u0000/TCP');
+    const reference = seedrandom.alea('1\u0000kube-proxy/balancer/node-7\u0000team-3/svc-42\u0000/TCP');
+    let mismatches = 0;
+    for (let i = 0; i < 1_000_000; i++) if (ours.next() !== reference()) mismatches++;
+    expect(mismatches).toBe(0);
   });
 });

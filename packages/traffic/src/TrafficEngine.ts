@@ -19,7 +19,7 @@ import {
 } from '@knsim/kube-proxy';
 import { IngressController } from '@knsim/ingress';
 import { Network } from './Network.js';
-import type { TrafficMetrics, WorkloadRecorder } from './TrafficMetrics.js';
+import type { BackendCounter, TrafficMetrics, WorkloadRecorder } from './TrafficMetrics.js';
 import type { ResolvedServer, ResolvedWorkload, ResolvedNetwork } from './TrafficSpec.js';
 
 /** Every way a request can end. */
@@ -41,6 +41,10 @@ interface Connection {
   readonly clientNode: string | undefined;
   readonly backendPod: string;
   readonly backendNode: string;
+  /** The backend pod's slot (its records and server, cached per state). */
+  readonly backendSlot: PodSlot;
+  /** This workload's counters of the backend pod. */
+  readonly counter: BackendCounter | undefined;
   readonly backend: string; // ip:port
   readonly expiresAt: Instant;
   readonly openedAt: Instant;
@@ -81,6 +85,9 @@ interface Request {
   inDns: boolean;
   /** The client-side balancer's pick, told when the request ends. */
   balanced: { readonly policy: LoadBalancingPolicy; readonly backend: Backend } | undefined;
+  /** The server serving it, and its place in that server's `inService` list (see `#serve`). */
+  servedBy: ServerRuntime | undefined;
+  serviceIndex: number;
 }
 
 interface ServerRuntime {
@@ -93,19 +100,45 @@ interface ServerRuntime {
   };
   busy: number;
   readonly queue: Request[];
-  readonly inService: Set<Request>;
+  /** Requests in service; each knows its index (swap-remove keeps add and remove O(1)). */
+  readonly inService: Request[];
+}
+
+/**
+ * A pod as the per-request path sees it: its record and its node's record in one cluster state
+ * (re-read when the state changes), its server, and its incarnation. One object per pod, found
+ * once per connection, so a request touches a few small objects instead of several maps.
+ */
+interface PodSlot {
+  readonly key: string;
+  state: ClusterState | undefined;
+  record: PodRecord | undefined;
+  node: NodeRecord | undefined;
+  server: ServerRuntime | undefined;
+  /** Bumped when its containers stop: connections opened before are dead (see `#serverGone`). */
+  generation: number;
+}
+
+/** One client of a workload (a pod key or `external:IP`) with its data-plane route. */
+interface ClientSlot {
+  readonly key: string;
+  readonly pod: PodSlot | undefined;
+  /** The client's path through the data plane to the target address it last resolved. */
+  route: { readonly ip: string; readonly route: ConnectRoute } | undefined;
 }
 
 interface WorkloadRuntime {
   readonly spec: ResolvedWorkload;
   readonly arrivals: RandomStream;
   readonly picks: RandomStream;
-  clients: string[] | undefined;
+  clients: ClientSlot[] | undefined;
+  /** Slots by client, kept across changes of the client list (routes are worth keeping). */
+  readonly slots: Map<string, ClientSlot>;
+  /** Per backend pod, the recorder's counters (looked up once per connection). */
+  readonly counters: Map<string, BackendCounter>;
   readonly pools: Map<string, Connection[]>;
   /** Where this workload's requests are counted. */
   readonly recorder: WorkloadRecorder;
-  /** Each client's path through the data plane to the target address it last resolved. */
-  readonly routes: Map<string, { readonly ip: string; readonly route: ConnectRoute }>;
   readonly dnsCache: Map<string, { ip: string; expires: Instant }>;
   readonly matcher: LabelMatcher | undefined;
   /** How `spec.host` is resolved, decided once. */
@@ -124,6 +157,14 @@ interface ResolvedTarget {
 }
 
 const NO_DELAY = 0;
+
+// Results of the data plane are cached and reused, and so are their backends' `ip:port` names.
+const endpointIds = new WeakMap<object, string>();
+function endpointId(backend: { readonly ip: string; readonly port: number }): string {
+  let id = endpointIds.get(backend);
+  if (id === undefined) endpointIds.set(backend, (id = `${backend.ip}:${backend.port}`));
+  return id;
+}
 
 /** The `namespace/name` of a Service named by `service/NS/NAME` or by its DNS name, if it is one. */
 function serviceOfHost(host: string, domain: string): string | undefined {
@@ -154,11 +195,10 @@ export class TrafficEngine {
   readonly dns: ClusterDns | undefined;
   readonly network: Network;
   readonly metrics: TrafficMetrics;
-  readonly #servers = new Map<string, ServerRuntime>();
+  readonly #slots = new Map<string, PodSlot>();
   readonly #serverSpecs: readonly ResolvedServer[];
   readonly #workloads: WorkloadRuntime[] = [];
   readonly #connectionsByBackendPod = new Map<string, Set<Connection>>();
-  readonly #generations = new Map<string, number>();
   #ingress: IngressController | undefined;
   readonly #rng: RandomStream;
   #nextConnection = 0;
@@ -187,9 +227,10 @@ export class TrafficEngine {
         arrivals: this.cluster.sim.rng(`traffic/arrivals/${spec.name}`),
         picks: this.cluster.sim.rng(`traffic/clients/${spec.name}`),
         clients: undefined,
+        slots: new Map(),
+        counters: new Map(),
         pools: new Map(),
         recorder: options.metrics.recorder(spec.name),
-        routes: new Map(),
         dnsCache: new Map(),
         matcher: 'pods' in from ? compileLabelSelector(parseLabelSelector(from.pods.selector)) : undefined,
         target: targetKind(spec.host),
@@ -250,29 +291,34 @@ export class TrafficEngine {
     }
   }
 
-  // Pods and nodes by name in the current state: a Map lookup instead of a persistent-map one.
-  #lookupState: ClusterState | undefined;
-  readonly #pods = new Map<string, PodRecord | null>();
-  readonly #nodes = new Map<string, NodeRecord | null>();
+  #slot(key: string): PodSlot {
+    let slot = this.#slots.get(key);
+    if (slot === undefined) {
+      slot = { key, state: undefined, record: undefined, node: undefined, server: undefined, generation: 0 };
+      this.#slots.set(key, slot);
+    }
+    return slot;
+  }
+
+  /** The pod's record in `state` (re-read, with its node's, only when the state changed). */
+  #read(slot: PodSlot, state: ClusterState): PodRecord | undefined {
+    if (slot.state !== state) {
+      slot.state = state;
+      slot.record = state.pods.get(slot.key);
+      const node = slot.record?.nodeName;
+      slot.node = node === undefined ? undefined : state.nodes.get(node);
+    }
+    return slot.record;
+  }
 
   #pod(state: ClusterState, key: string): PodRecord | undefined {
-    if (this.#lookupState !== state) this.#resetLookups(state);
-    let pod = this.#pods.get(key);
-    if (pod === undefined) this.#pods.set(key, (pod = state.pods.get(key) ?? null));
-    return pod ?? undefined;
+    return this.#read(this.#slot(key), state);
   }
 
-  #node(state: ClusterState, name: string): NodeRecord | undefined {
-    if (this.#lookupState !== state) this.#resetLookups(state);
-    let node = this.#nodes.get(name);
-    if (node === undefined) this.#nodes.set(name, (node = state.nodes.get(name) ?? null));
-    return node ?? undefined;
-  }
-
-  #resetLookups(state: ClusterState): void {
-    this.#lookupState = state;
-    this.#pods.clear();
-    this.#nodes.clear();
+  #counter(workload: WorkloadRuntime, pod: string): BackendCounter {
+    let counter = workload.counters.get(pod);
+    if (counter === undefined) workload.counters.set(pod, (counter = workload.recorder.backend(pod)));
+    return counter;
   }
 
   #at(at: Instant, callback: () => void): TimerHandle {
@@ -294,15 +340,16 @@ export class TrafficEngine {
     });
   }
 
-  #clientsOf(workload: WorkloadRuntime, state: ClusterState): string[] {
+  #clientsOf(workload: WorkloadRuntime, state: ClusterState): ClientSlot[] {
     if (this.#clientsDirty) {
       for (const w of this.#workloads) w.clients = undefined;
       this.#clientsDirty = false;
     }
     if (workload.clients === undefined) {
       const from = workload.spec.from;
+      let keys: string[];
       if ('external' in from) {
-        workload.clients = (from.external.ips ?? ['203.0.113.10']).map((ip) => `external:${ip}`);
+        keys = (from.external.ips ?? ['203.0.113.10']).map((ip) => `external:${ip}`);
       } else {
         const namespace = from.pods.namespace;
         const clients: string[] = [];
@@ -312,8 +359,16 @@ export class TrafficEngine {
           const pod = state.pods.get(key);
           if (pod !== undefined && workload.matcher?.(pod.labels) === true) clients.push(pod.key);
         }
-        workload.clients = clients.sort();
+        keys = clients.sort();
       }
+      workload.clients = keys.map((key) => {
+        let slot = workload.slots.get(key);
+        if (slot === undefined) {
+          const pod = key.startsWith('external:') ? undefined : this.#slot(key);
+          workload.slots.set(key, (slot = { key, pod, route: undefined }));
+        }
+        return slot;
+      });
     }
     return workload.clients;
   }
@@ -336,6 +391,8 @@ export class TrafficEngine {
       denied: false,
       inDns: false,
       balanced: undefined,
+      servedBy: undefined,
+      serviceIndex: -1,
       user,
     };
     this.#attempt(request);
@@ -347,9 +404,10 @@ export class TrafficEngine {
     const state = this.cluster.state;
     const clients = this.#clientsOf(workload, state);
     if (clients.length === 0) return this.#finish(request, 'refused');
-    const client = clients[workload.picks.int(0, clients.length - 1)] as string;
+    const slot = clients[workload.picks.int(0, clients.length - 1)] as ClientSlot;
+    const client = slot.key;
     request.client = client;
-    const clientPod = client.startsWith('external:') ? undefined : this.#pod(state, client);
+    const clientPod = slot.pod === undefined ? undefined : this.#read(slot.pod, state);
     if (clientPod !== undefined && (!clientPod.containersRunning || clientPod.podIP === undefined))
       return this.#finish(request, 'refused');
     const clientNode = clientPod?.nodeName;
@@ -390,7 +448,7 @@ export class TrafficEngine {
       );
       return this.#onConnect(request, result, client, clientNode, target.delay, state);
     }
-    let route = workload.routes.get(client);
+    let route = slot.route;
     if (route?.ip !== target.ip) {
       route = {
         ip: target.ip,
@@ -399,7 +457,7 @@ export class TrafficEngine {
           { ip: target.ip, port: spec.port, protocol: spec.protocol },
         ),
       };
-      workload.routes.set(client, route);
+      slot.route = route;
     }
     const result = route.route.connect();
     this.#onConnect(request, result, client, clientNode, target.delay, state);
@@ -545,7 +603,8 @@ export class TrafficEngine {
       return this.#timeoutAt(request);
     }
     const backendPod = result.backend.pod;
-    const backendNode = this.#pod(state, backendPod)?.nodeName ?? '';
+    const backendSlot = this.#slot(backendPod);
+    const backendNode = this.#read(backendSlot, state)?.nodeName ?? '';
     if (this.network.lost()) return this.#timeoutAt(request); // SYNs lost: the client times out
     const handshake = resolveDelay + 2 * this.network.oneWay(state, clientNode, backendNode);
     const maxAge =
@@ -558,17 +617,19 @@ export class TrafficEngine {
       clientNode,
       backendPod,
       backendNode,
-      backend: `${result.backend.ip}:${result.backend.port}`,
+      backendSlot,
+      // Through an Ingress controller, the backends that count are the endpoints it proxies to.
+      counter: spec.http === undefined ? this.#counter(request.workload, backendPod) : undefined,
+      backend: endpointId(result.backend),
       expiresAt: this.cluster.now + Math.round(maxAge),
       openedAt: this.cluster.now,
       release: result.release,
-      generation: this.#generations.get(backendPod) ?? 0,
+      generation: backendSlot.generation,
       closed: false,
       inFlight: 0,
       broken: false,
     };
-    // Through an Ingress controller, the backends that count are the endpoints it proxies to.
-    if (spec.http === undefined) request.workload.recorder.connection(backendPod);
+    connection.counter?.connection();
     // A connection of one request needs no registry: its request is with the server or checks
     // the pod when it arrives. Pooled connections must be found and broken when the pod goes.
     if (spec.mode !== 'per-request') {
@@ -633,26 +694,22 @@ export class TrafficEngine {
     const state = this.cluster.state;
     request.connection = connection;
     connection.inFlight++;
-    if (request.workload.spec.http === undefined) request.workload.recorder.request(connection.backendPod);
+    connection.counter?.request();
     const toServer = delay + this.network.oneWay(state, connection.clientNode, connection.backendNode);
     this.#after(toServer, request, () => this.#arrive(request, connection));
   }
 
   #arrive(request: Request, connection: Connection): void {
-    const state = this.cluster.state;
-    const pod = this.#pod(state, connection.backendPod);
-    const node = pod?.nodeName === undefined ? undefined : this.#node(state, pod.nodeName);
-    if (
-      pod === undefined ||
-      connection.broken ||
-      connection.generation !== (this.#generations.get(connection.backendPod) ?? 0)
-    )
+    const slot = connection.backendSlot;
+    const pod = this.#read(slot, this.cluster.state);
+    const node = slot.node;
+    if (pod === undefined || connection.broken || connection.generation !== slot.generation)
       return this.#failOrRetry(request, 'reset');
     if (node?.kubelet === 'crashed') return this.#timeoutAt(request); // no answer
     if (!pod.containersRunning) return this.#failOrRetry(request, 'reset');
     if (request.workload.spec.http !== undefined && request.upstreamNode === undefined)
       return this.#proxy(request, connection, pod);
-    const server = this.#server(pod);
+    const server = this.#server(slot, pod);
     if (pod.deletionRequestedAt !== undefined && server.settings.onTermination === 'stop-accepting')
       return this.#failOrRetry(request, 'reset');
     request.serverPod = pod.key;
@@ -690,10 +747,9 @@ export class TrafficEngine {
     const upstreamNode = upstream.nodeName ?? '';
     request.upstreamNode = upstreamNode;
     request.upstreamPod = upstream.key;
-    const recorder = request.workload.recorder;
-    recorder.request(upstream.key);
-    if (response.attempts.at(-1)?.reason !== 'reused keep-alive connection')
-      recorder.connection(upstream.key);
+    const counter = this.#counter(request.workload, upstream.key);
+    counter.request();
+    if (response.attempts.at(-1)?.reason !== 'reused keep-alive connection') counter.connection();
     this.#after(this.network.oneWay(state, controllerNode, upstreamNode), request, () =>
       this.#arriveUpstream(request, upstream.key),
     );
@@ -701,11 +757,11 @@ export class TrafficEngine {
 
   /** A proxied request reaches the endpoint's server (the controller's connection to it is open). */
   #arriveUpstream(request: Request, podKey: string): void {
-    const state = this.cluster.state;
-    const pod = this.#pod(state, podKey);
+    const slot = this.#slot(podKey);
+    const pod = this.#read(slot, this.cluster.state);
     if (pod === undefined || !pod.containersRunning) return this.#failOrRetry(request, 'http_502');
-    if (this.#node(state, pod.nodeName ?? '')?.kubelet === 'crashed') return this.#timeoutAt(request);
-    const server = this.#server(pod);
+    if (slot.node?.kubelet === 'crashed') return this.#timeoutAt(request);
+    const server = this.#server(slot, pod);
     request.serverPod = pod.key;
     if (server.busy < server.settings.concurrency) this.#serve(server, request);
     else if (server.queue.length < server.settings.queueLimit) {
@@ -716,12 +772,20 @@ export class TrafficEngine {
 
   #serve(server: ServerRuntime, request: Request): void {
     server.busy++;
-    server.inService.add(request);
+    request.servedBy = server;
+    request.serviceIndex = server.inService.length;
+    server.inService.push(request);
     const serviceTime = sampleDuration(server.settings.serviceTime, this.#rng);
     const done = this.cluster.now + serviceTime;
     if (done >= request.deadline) this.#timeoutAt(request);
     this.#at(done, () => {
-      if (!server.inService.delete(request)) return; // the server died meanwhile
+      if (request.servedBy !== server) return; // the server died meanwhile
+      const last = server.inService.pop() as Request;
+      if (last !== request) {
+        server.inService[request.serviceIndex] = last;
+        last.serviceIndex = request.serviceIndex;
+      }
+      request.servedBy = undefined;
       server.busy--;
       this.#next(server);
       if (request.done) return;
@@ -758,8 +822,8 @@ export class TrafficEngine {
     }
   }
 
-  #server(pod: PodRecord): ServerRuntime {
-    let server = this.#servers.get(pod.key);
+  #server(slot: PodSlot, pod: PodRecord): ServerRuntime {
+    let server = slot.server;
     if (server === undefined) {
       const spec = this.#serverSpecs.find(
         (s) =>
@@ -777,9 +841,9 @@ export class TrafficEngine {
         },
         busy: 0,
         queue: [],
-        inService: new Set(),
+        inService: [],
       };
-      this.#servers.set(pod.key, server);
+      slot.server = server;
     }
     return server;
   }
@@ -787,15 +851,17 @@ export class TrafficEngine {
   /** A server pod's containers stopped or its node died: its connections break. */
   #serverGone(pod: string, outcome: 'reset' | 'timeout'): void {
     // Connections opened before this moment are dead, registered or not.
-    this.#generations.set(pod, (this.#generations.get(pod) ?? 0) + 1);
-    const server = this.#servers.get(pod);
+    const slot = this.#slot(pod);
+    slot.generation++;
+    const server = slot.server;
     if (server !== undefined) {
-      this.#servers.delete(pod);
+      slot.server = undefined;
+      for (const request of server.inService) request.servedBy = undefined;
       for (const request of [...server.inService, ...server.queue]) {
         if (outcome === 'reset') this.#failOrRetry(request, 'reset');
         else this.#timeoutAt(request); // the node is gone: no answer will come
       }
-      server.inService.clear();
+      server.inService.length = 0;
       server.queue.length = 0;
     }
     for (const connection of [...(this.#connectionsByBackendPod.get(pod) ?? [])]) {

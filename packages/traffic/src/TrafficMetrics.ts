@@ -15,6 +15,16 @@ export interface WorkloadRecorder {
   outcome(outcome: string, latency: Duration, at: Instant): void;
   request(pod: string): void;
   connection(pod: string): void;
+  /** The counters of one backend pod, for a path that records to it many times. */
+  backend(pod: string): BackendCounter;
+}
+
+/** One workload's counters of one backend pod (see {@link WorkloadRecorder.backend}). */
+export interface BackendCounter {
+  /** Counts a request sent to the pod. */
+  request(): void;
+  /** Counts a connection opened to the pod. */
+  connection(): void;
 }
 
 /** What a workload did, for reports. */
@@ -69,6 +79,10 @@ export class TrafficMetrics {
         metrics.windows.record(at, outcome, outcome === 'ok' ? latency : undefined),
       request: (pod) => metrics.pods.recordRequest(pod),
       connection: (pod) => metrics.pods.recordConnectionOpen(pod),
+      backend: (pod) => {
+        const bound = metrics.pods.bind(pod);
+        return { request: bound.request, connection: bound.connectionOpen };
+      },
     };
   }
 

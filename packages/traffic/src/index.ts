@@ -9,7 +9,12 @@
  */
 export { Network } from './Network.js';
 export { TrafficEngine, type RequestOutcome } from './TrafficEngine.js';
-export { TrafficMetrics, type WorkloadRecorder, type WorkloadSummary } from './TrafficMetrics.js';
+export {
+  TrafficMetrics,
+  type BackendCounter,
+  type WorkloadRecorder,
+  type WorkloadSummary,
+} from './TrafficMetrics.js';
 export {
   resolveTraffic,
   TrafficSpecError,

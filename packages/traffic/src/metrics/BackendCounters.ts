@@ -58,6 +58,24 @@ export class BackendCounters {
     return stats;
   }
 
+  /**
+   * Recording functions bound to one backend (registered now), for hot paths that record to it
+   * many times without a lookup each.
+   */
+  bind(backend: string): { readonly request: () => void; readonly connectionOpen: () => void } {
+    const stats = this.#entry(backend);
+    return {
+      request: () => {
+        stats.requests++;
+      },
+      connectionOpen: () => {
+        stats.connections++;
+        stats.active++;
+        if (stats.active > stats.peakActive) stats.peakActive = stats.active;
+      },
+    };
+  }
+
   /** Counts one request (or `count`) sent to `backend`. Hot path: O(1). */
   recordRequest(backend: string, count = 1): void {
     this.#entry(backend).requests += count;
