@@ -119,10 +119,24 @@ interface PodSlot {
   generation: number;
 }
 
+/** A connected backend as a connection of one workload needs it. */
+interface BackendTarget {
+  readonly slot: PodSlot;
+  readonly counter: BackendCounter | undefined;
+  /** `ip:port`. */
+  readonly id: string;
+}
+
 /** One client of a workload (a pod key or `external:IP`) with its data-plane route. */
 interface ClientSlot {
   readonly key: string;
   readonly pod: PodSlot | undefined;
+  /**
+   * The data plane's results this client got lately (one per backend while the cluster state
+   * holds) and what a connection needs of each: a short scan instead of three map lookups.
+   */
+  readonly seen: ConnectResult[];
+  readonly seenTargets: BackendTarget[];
   /** The client's path through the data plane to the target address it last resolved. */
   route: { readonly ip: string; readonly route: ConnectRoute } | undefined;
 }
@@ -157,14 +171,6 @@ interface ResolvedTarget {
 }
 
 const NO_DELAY = 0;
-
-// Results of the data plane are cached and reused, and so are their backends' `ip:port` names.
-const endpointIds = new WeakMap<object, string>();
-function endpointId(backend: { readonly ip: string; readonly port: number }): string {
-  let id = endpointIds.get(backend);
-  if (id === undefined) endpointIds.set(backend, (id = `${backend.ip}:${backend.port}`));
-  return id;
-}
 
 /** The `namespace/name` of a Service named by `service/NS/NAME` or by its DNS name, if it is one. */
 function serviceOfHost(host: string, domain: string): string | undefined {
@@ -365,7 +371,7 @@ export class TrafficEngine {
         let slot = workload.slots.get(key);
         if (slot === undefined) {
           const pod = key.startsWith('external:') ? undefined : this.#slot(key);
-          workload.slots.set(key, (slot = { key, pod, route: undefined }));
+          workload.slots.set(key, (slot = { key, pod, seen: [], seenTargets: [], route: undefined }));
         }
         return slot;
       });
@@ -460,7 +466,7 @@ export class TrafficEngine {
       slot.route = route;
     }
     const result = route.route.connect();
-    this.#onConnect(request, result, client, clientNode, target.delay, state);
+    this.#onConnect(request, result, client, clientNode, target.delay, state, slot);
   }
 
   /**
@@ -576,6 +582,36 @@ export class TrafficEngine {
     return { ip: record.data, delay };
   }
 
+  /** What a connection needs of a result connected to a pod, remembered per client. */
+  #backendTarget(
+    workload: WorkloadRuntime,
+    result: ConnectResult,
+    client: ClientSlot | undefined,
+  ): BackendTarget {
+    if (client !== undefined) {
+      const seen = client.seen;
+      for (let i = 0; i < seen.length; i++)
+        if (seen[i] === result) return client.seenTargets[i] as BackendTarget;
+    }
+    const backend = result.backend as { readonly ip: string; readonly port: number; readonly pod: string };
+    const target: BackendTarget = {
+      slot: this.#slot(backend.pod),
+      // Through an Ingress controller, the backends that count are the endpoints it proxies to.
+      counter: workload.spec.http === undefined ? this.#counter(workload, backend.pod) : undefined,
+      id: `${backend.ip}:${backend.port}`,
+    };
+    if (client !== undefined) {
+      // New results come with each new cluster state; old ones are dropped in one go.
+      if (client.seen.length >= 32) {
+        client.seen.length = 0;
+        client.seenTargets.length = 0;
+      }
+      client.seen.push(result);
+      client.seenTargets.push(target);
+    }
+    return target;
+  }
+
   #onConnect(
     request: Request,
     result: ConnectResult,
@@ -583,6 +619,7 @@ export class TrafficEngine {
     clientNode: string | undefined,
     resolveDelay: Duration,
     state: ClusterState,
+    clientSlot?: ClientSlot,
   ): void {
     const spec = request.workload.spec;
     const proxyNode = result.node ?? clientNode;
@@ -603,7 +640,8 @@ export class TrafficEngine {
       return this.#timeoutAt(request);
     }
     const backendPod = result.backend.pod;
-    const backendSlot = this.#slot(backendPod);
+    const target = this.#backendTarget(request.workload, result, clientSlot);
+    const backendSlot = target.slot;
     const backendNode = this.#read(backendSlot, state)?.nodeName ?? '';
     if (this.network.lost()) return this.#timeoutAt(request); // SYNs lost: the client times out
     const handshake = resolveDelay + 2 * this.network.oneWay(state, clientNode, backendNode);
@@ -618,9 +656,8 @@ export class TrafficEngine {
       backendPod,
       backendNode,
       backendSlot,
-      // Through an Ingress controller, the backends that count are the endpoints it proxies to.
-      counter: spec.http === undefined ? this.#counter(request.workload, backendPod) : undefined,
-      backend: endpointId(result.backend),
+      counter: target.counter,
+      backend: target.id,
       expiresAt: this.cluster.now + Math.round(maxAge),
       openedAt: this.cluster.now,
       release: result.release,

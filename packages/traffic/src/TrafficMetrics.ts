@@ -4,6 +4,9 @@ import { fairnessReport, type FairnessReport } from './metrics/fairness.js';
 import type { LatencySummary } from './metrics/LatencyHistogram.js';
 import { WindowedMetrics, type WindowPoint } from './metrics/WindowedMetrics.js';
 
+// Outcomes filed per batch (see `TrafficMetrics.#file`).
+const PENDING = 512;
+
 interface WorkloadMetrics {
   readonly windows: WindowedMetrics;
   readonly pods: BackendCounters;
@@ -50,12 +53,48 @@ export interface WorkloadSummary {
 export class TrafficMetrics {
   readonly #window: Duration;
   readonly #workloads = new Map<string, WorkloadMetrics>();
+  // Outcomes recorded through recorders wait here and are filed in batches: the per-request path
+  // then writes to a few hot arrays instead of touching one workload's counters and histograms
+  // (a dozen cold cache lines) each time. Everything that reads, or records otherwise, files
+  // them first, in order, so results are exactly those of filing each at once.
+  readonly #pending: (WorkloadMetrics | undefined)[] = new Array<WorkloadMetrics | undefined>(PENDING);
+  readonly #pendingOutcomes: string[] = new Array<string>(PENDING).fill('');
+  readonly #pendingAt = new Float64Array(PENDING);
+  readonly #pendingLatency = new Float64Array(PENDING);
+  #pendingCount = 0;
 
   constructor(options: { window?: Duration } = {}) {
     this.#window = options.window ?? 1_000_000;
   }
 
+  #enqueue(metrics: WorkloadMetrics, outcome: string, latency: Duration, at: Instant): void {
+    const i = this.#pendingCount;
+    this.#pending[i] = metrics;
+    this.#pendingOutcomes[i] = outcome;
+    this.#pendingAt[i] = at;
+    this.#pendingLatency[i] = latency;
+    this.#pendingCount = i + 1;
+    if (i + 1 === PENDING) this.#file();
+  }
+
+  /** Files the pending outcomes into their workloads' windows and histograms. */
+  #file(): void {
+    const count = this.#pendingCount;
+    this.#pendingCount = 0;
+    for (let i = 0; i < count; i++) {
+      const metrics = this.#pending[i] as WorkloadMetrics;
+      const outcome = this.#pendingOutcomes[i] as string;
+      metrics.windows.record(
+        this.#pendingAt[i] as number,
+        outcome,
+        outcome === 'ok' ? (this.#pendingLatency[i] as number) : undefined,
+      );
+      this.#pending[i] = undefined;
+    }
+  }
+
   #of(workload: string): WorkloadMetrics {
+    if (this.#pendingCount > 0) this.#file();
     let metrics = this.#workloads.get(workload);
     if (metrics === undefined) {
       metrics = {
@@ -75,14 +114,10 @@ export class TrafficMetrics {
   recorder(workload: string): WorkloadRecorder {
     const metrics = this.#of(workload);
     return {
-      outcome: (outcome, latency, at) =>
-        metrics.windows.record(at, outcome, outcome === 'ok' ? latency : undefined),
+      outcome: (outcome, latency, at) => this.#enqueue(metrics, outcome, latency, at),
       request: (pod) => metrics.pods.recordRequest(pod),
       connection: (pod) => metrics.pods.recordConnectionOpen(pod),
-      backend: (pod) => {
-        const bound = metrics.pods.bind(pod);
-        return { request: bound.request, connection: bound.connectionOpen };
-      },
+      backend: (pod) => metrics.pods.tally(pod),
     };
   }
 
@@ -153,6 +188,7 @@ export class TrafficMetrics {
   }
 
   workloads(): string[] {
+    if (this.#pendingCount > 0) this.#file();
     return [...this.#workloads.keys()].sort();
   }
 

@@ -10,11 +10,27 @@ export interface BackendStats {
   readonly peakActive: number;
 }
 
-interface MutableStats {
-  requests: number;
-  connections: number;
-  active: number;
-  peakActive: number;
+/**
+ * One backend's counters, recordable directly (see {@link BackendCounters.tally}): a hot path
+ * that keeps it records without a lookup.
+ */
+export class BackendTally implements BackendStats {
+  requests = 0;
+  connections = 0;
+  active = 0;
+  peakActive = 0;
+
+  /** Counts one request sent to the backend. */
+  request(): void {
+    this.requests++;
+  }
+
+  /** Counts a connection opened to the backend and raises its active gauge. */
+  connection(): void {
+    this.connections++;
+    this.active++;
+    if (this.active > this.peakActive) this.peakActive = this.active;
+  }
 }
 
 /** Which counter {@link BackendCounters.counts} reads. */
@@ -37,7 +53,7 @@ export type BackendCounterKind = 'requests' | 'connections' | 'active' | 'peakAc
  * ```
  */
 export class BackendCounters {
-  readonly #stats = new Map<string, MutableStats>();
+  readonly #stats = new Map<string, BackendTally>();
 
   /** Optionally pre-registers backends, so ones that never receive anything still count as 0. */
   constructor(backends: Iterable<string> = []) {
@@ -49,31 +65,22 @@ export class BackendCounters {
     this.#entry(backend);
   }
 
-  #entry(backend: string): MutableStats {
+  #entry(backend: string): BackendTally {
     let stats = this.#stats.get(backend);
     if (stats === undefined) {
-      stats = { requests: 0, connections: 0, active: 0, peakActive: 0 };
+      stats = new BackendTally();
       this.#stats.set(backend, stats);
     }
     return stats;
   }
 
   /**
-   * Recording functions bound to one backend (registered now), for hot paths that record to it
-   * many times without a lookup each.
+   * The counters of one backend (registered now), for hot paths that record to it many times:
+   * `tally.request()` and `tally.connection()` count as {@link BackendCounters.recordRequest} and
+   * {@link BackendCounters.recordConnectionOpen} do, without a lookup each.
    */
-  bind(backend: string): { readonly request: () => void; readonly connectionOpen: () => void } {
-    const stats = this.#entry(backend);
-    return {
-      request: () => {
-        stats.requests++;
-      },
-      connectionOpen: () => {
-        stats.connections++;
-        stats.active++;
-        if (stats.active > stats.peakActive) stats.peakActive = stats.active;
-      },
-    };
+  tally(backend: string): BackendTally {
+    return this.#entry(backend);
   }
 
   /** Counts one request (or `count`) sent to `backend`. Hot path: O(1). */
@@ -83,10 +90,7 @@ export class BackendCounters {
 
   /** Counts a connection opened to `backend` and raises its active gauge. Hot path: O(1). */
   recordConnectionOpen(backend: string): void {
-    const stats = this.#entry(backend);
-    stats.connections++;
-    stats.active++;
-    if (stats.active > stats.peakActive) stats.peakActive = stats.active;
+    this.#entry(backend).connection();
   }
 
   /**
@@ -138,7 +142,16 @@ export class BackendCounters {
   /** `{ backend: stats }` with backends sorted. */
   toJSON(): Record<string, BackendStats> {
     return Object.fromEntries(
-      this.backends().map((backend) => [backend, { ...this.#stats.get(backend) } as BackendStats]),
+      this.backends().map((backend) => {
+        const stats = this.#stats.get(backend) as BackendTally;
+        const copy: BackendStats = {
+          requests: stats.requests,
+          connections: stats.connections,
+          active: stats.active,
+          peakActive: stats.peakActive,
+        };
+        return [backend, copy];
+      }),
     );
   }
 }
