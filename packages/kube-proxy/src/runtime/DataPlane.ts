@@ -351,6 +351,7 @@ export class DataPlane {
       decided,
       portKey: programmed.portKey,
       origin,
+      affinity: service.spec.sessionAffinity === 'ClientIP',
     };
   }
 
@@ -418,7 +419,9 @@ export class DataPlane {
     let state: ClusterState | undefined;
     let validUntil = Number.NEGATIVE_INFINITY;
     let decision: ConnectResult | Decision | undefined;
-    // Results by picked backend (with its release hook), or by endpoint when no policy picked.
+    // Results by the picked backend's position in the decision's list; otherwise (IPVS lists,
+    // affinity) by picked backend (with its release hook), or by endpoint when no policy picked.
+    let byIndex: (ConnectResult | undefined)[] = [];
     let delivered = new Map<Backend | ProxyEndpoint | undefined, ConnectResult>();
     return {
       connect: (): ConnectResult => {
@@ -428,18 +431,21 @@ export class DataPlane {
           state = current;
           decision = this.#decide(current, source, target, now, NO_HOPS);
           validUntil = this.#stableUntil;
+          byIndex = [];
           delivered = new Map();
         }
         if (!('kind' in decision)) return decision;
         const endpoint = this.#pick(decision, target, now);
+        const index = this.#lastIndex;
         const key = this.#lastPick?.backend ?? endpoint;
-        let result = delivered.get(key);
+        let result = index >= 0 ? byIndex[index] : delivered.get(key);
         if (result === undefined) {
           this.#stableUntil = Number.POSITIVE_INFINITY;
           result = this.#withRelease(this.#complete(decision, endpoint, target, NO_HOPS));
           // A NetworkPolicy agent about to program a change makes this answer short-lived.
           if (this.#stableUntil < validUntil) validUntil = this.#stableUntil;
-          delivered.set(key, result);
+          if (index >= 0) byIndex[index] = result;
+          else delivered.set(key, result);
         }
         this.#lastPick = undefined;
         return result;
@@ -625,9 +631,10 @@ export class DataPlane {
   }
 
   #pick(decision: Decision, target: ConnectTarget, now: Instant): ProxyEndpoint | undefined {
-    const { service, eligible, sourceIp, portKey } = decision;
+    this.#lastIndex = -1;
     // sessionAffinity: ClientIP pins a client to its endpoint while it keeps connecting.
-    if (service.spec.sessionAffinity === 'ClientIP') {
+    if (decision.affinity) {
+      const { service, eligible, sourceIp, portKey } = decision;
       const timeout = (service.spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800) * SECOND;
       const key = `${portKey}\u0000${sourceIp}`;
       const pinned = this.#affinity.get(key);
@@ -637,6 +644,8 @@ export class DataPlane {
           : eligible.find((e) => e.endpoint === pinned.endpoint);
       const chosen = still ?? this.#balance(decision, target, now);
       if (chosen !== undefined) this.#affinity.set(key, { endpoint: chosen.endpoint, lastUsed: now });
+      // A pinned endpoint was not balanced: no backend position to cache its result by.
+      if (still !== undefined) this.#lastIndex = -1;
       return chosen;
     }
     return this.#balance(decision, target, now);
@@ -665,7 +674,12 @@ export class DataPlane {
       if (entry === undefined) {
         // Each backend carries its endpoint, so a pick needs no lookup (IPVS lists are rebuilt
         // from ids and fall back to `byId`).
-        const backends: EndpointBackend[] = eligible.map((e) => ({ id: e.endpoint, weight: 1, endpoint: e }));
+        const backends: EndpointBackend[] = eligible.map((e, index) => ({
+          id: e.endpoint,
+          weight: 1,
+          endpoint: e,
+          index,
+        }));
         entry = { backends, byId: new Map(eligible.map((e) => [e.endpoint, e])) };
         programmed.backends.set(eligible, entry);
       }
@@ -691,7 +705,10 @@ export class DataPlane {
     decision.counts ??=
       this.cluster.config.proxy.mode === 'ipvs' ||
       !(policy instanceof IptablesRandomPolicy || policy instanceof NftablesRandomPolicy);
-    const endpoint = (picked as Partial<EndpointBackend>).endpoint ?? entry.byId.get(picked.id);
+    const own = picked as Partial<EndpointBackend>;
+    const endpoint = own.endpoint ?? entry.byId.get(picked.id);
+    // Outside IPVS mode, policies pick from the list built here: its positions name the backends.
+    if (own.index !== undefined && backends === entry.backends) this.#lastIndex = own.index;
     if (!decision.counts) return endpoint;
     policy.onStart?.(picked, now);
     this.#lastPick = { policy, backend: picked };
@@ -741,6 +758,8 @@ export class DataPlane {
 
   // The policy and backend of the connection being set up, for its `release` hook.
   #lastPick: { policy: LoadBalancingPolicy; backend: Backend } | undefined;
+  // The position of the backend just picked in its decision's list, or -1 (see `route`).
+  #lastIndex = -1;
 
   /** The node a cloud load balancer sends this flow to: healthy nodes only (health check under Local). */
   #balancerNode(
@@ -1063,9 +1082,10 @@ function matchingPort(
   return ports.find((p) => p.port === target.port && (p.protocol ?? 'TCP') === target.protocol);
 }
 
-/** A backend as the policies see it, with the endpoint it stands for. */
+/** A backend as the policies see it, with the endpoint it stands for and its position. */
 interface EndpointBackend extends Backend {
   readonly endpoint: ProxyEndpoint;
+  readonly index: number;
 }
 
 /** A new connection's way up to kube-proxy's balancing pick, as {@link DataPlane} decided it. */
@@ -1096,6 +1116,8 @@ interface Decision {
   policy?: LoadBalancingPolicy;
   /** Whether connections through it are counted (see `#balance`). */
   counts?: boolean;
+  /** `sessionAffinity: ClientIP`, read once. */
+  readonly affinity: boolean;
   backends?: { readonly backends: readonly Backend[]; readonly byId: ReadonlyMap<string, ProxyEndpoint> };
 }
 
