@@ -92,12 +92,11 @@ interface Request {
 
 interface ServerRuntime {
   readonly pod: string;
-  readonly settings: {
-    readonly serviceTime: ResolvedServer['serviceTime'];
-    readonly concurrency: number;
-    readonly queueLimit: number;
-    readonly onTermination: ResolvedServer['onTermination'];
-  };
+  // Its settings, in the object itself: one cache line for a request's visit.
+  readonly serviceTime: ResolvedServer['serviceTime'];
+  readonly concurrency: number;
+  readonly queueLimit: number;
+  readonly onTermination: ResolvedServer['onTermination'];
   busy: number;
   readonly queue: Request[];
   /** Requests in service; each knows its index (swap-remove keeps add and remove O(1)). */
@@ -138,7 +137,8 @@ interface ClientSlot {
   readonly seen: ConnectResult[];
   readonly seenTargets: BackendTarget[];
   /** The client's path through the data plane to the target address it last resolved. */
-  route: { readonly ip: string; readonly route: ConnectRoute } | undefined;
+  route: ConnectRoute | undefined;
+  routeIp: string | undefined;
 }
 
 interface WorkloadRuntime {
@@ -162,7 +162,8 @@ interface WorkloadRuntime {
   readonly balancers: Map<string, LoadBalancingPolicy>;
   readonly balancedService: string | undefined;
   /** The ClusterIP a `service/NS/NAME` target had in this state. */
-  serviceTarget?: { readonly state: ClusterState; readonly target: ResolvedTarget };
+  serviceTargetState?: ClusterState;
+  serviceTarget?: ResolvedTarget;
 }
 
 interface ResolvedTarget {
@@ -371,7 +372,10 @@ export class TrafficEngine {
         let slot = workload.slots.get(key);
         if (slot === undefined) {
           const pod = key.startsWith('external:') ? undefined : this.#slot(key);
-          workload.slots.set(key, (slot = { key, pod, seen: [], seenTargets: [], route: undefined }));
+          workload.slots.set(
+            key,
+            (slot = { key, pod, seen: [], seenTargets: [], route: undefined, routeIp: undefined }),
+          );
         }
         return slot;
       });
@@ -455,17 +459,15 @@ export class TrafficEngine {
       return this.#onConnect(request, result, client, clientNode, target.delay, state);
     }
     let route = slot.route;
-    if (route?.ip !== target.ip) {
-      route = {
-        ip: target.ip,
-        route: this.dataPlane.route(
-          { kind: 'pod', pod: client },
-          { ip: target.ip, port: spec.port, protocol: spec.protocol },
-        ),
-      };
+    if (route === undefined || slot.routeIp !== target.ip) {
+      route = this.dataPlane.route(
+        { kind: 'pod', pod: client },
+        { ip: target.ip, port: spec.port, protocol: spec.protocol },
+      );
       slot.route = route;
+      slot.routeIp = target.ip;
     }
-    const result = route.route.connect();
+    const result = route.connect();
     this.#onConnect(request, result, client, clientNode, target.delay, state, slot);
   }
 
@@ -554,14 +556,15 @@ export class TrafficEngine {
     const host = workload.spec.host;
     if (workload.target.kind === 'ip') return { ip: host, delay: 0 };
     if (workload.target.kind === 'service') {
-      if (workload.serviceTarget?.state !== state) {
+      if (workload.serviceTargetState !== state || workload.serviceTarget === undefined) {
         const ip = state.services.get(workload.target.key)?.service.spec.clusterIP;
+        workload.serviceTargetState = state;
         workload.serviceTarget = {
-          state,
-          target: { ip: ip === undefined || ip === 'None' || ip === '' ? undefined : ip, delay: NO_DELAY },
+          ip: ip === undefined || ip === 'None' || ip === '' ? undefined : ip,
+          delay: NO_DELAY,
         };
       }
-      return workload.serviceTarget.target;
+      return workload.serviceTarget;
     }
     if (this.dns === undefined || clientPod === undefined) return { ip: undefined, delay: 0 };
     const cached = workload.dnsCache.get(client);
@@ -747,11 +750,11 @@ export class TrafficEngine {
     if (request.workload.spec.http !== undefined && request.upstreamNode === undefined)
       return this.#proxy(request, connection, pod);
     const server = this.#server(slot, pod);
-    if (pod.deletionRequestedAt !== undefined && server.settings.onTermination === 'stop-accepting')
+    if (pod.deletionRequestedAt !== undefined && server.onTermination === 'stop-accepting')
       return this.#failOrRetry(request, 'reset');
     request.serverPod = pod.key;
-    if (server.busy < server.settings.concurrency) this.#serve(server, request);
-    else if (server.queue.length < server.settings.queueLimit) {
+    if (server.busy < server.concurrency) this.#serve(server, request);
+    else if (server.queue.length < server.queueLimit) {
       server.queue.push(request);
       this.#timeoutAt(request);
     } else this.#failOrRetry(request, 'refused', 'server queue full');
@@ -800,8 +803,8 @@ export class TrafficEngine {
     if (slot.node?.kubelet === 'crashed') return this.#timeoutAt(request);
     const server = this.#server(slot, pod);
     request.serverPod = pod.key;
-    if (server.busy < server.settings.concurrency) this.#serve(server, request);
-    else if (server.queue.length < server.settings.queueLimit) {
+    if (server.busy < server.concurrency) this.#serve(server, request);
+    else if (server.queue.length < server.queueLimit) {
       server.queue.push(request);
       this.#timeoutAt(request);
     } else this.#failOrRetry(request, 'http_503', 'server queue full');
@@ -812,7 +815,7 @@ export class TrafficEngine {
     request.servedBy = server;
     request.serviceIndex = server.inService.length;
     server.inService.push(request);
-    const serviceTime = sampleDuration(server.settings.serviceTime, this.#rng);
+    const serviceTime = sampleDuration(server.serviceTime, this.#rng);
     const done = this.cluster.now + serviceTime;
     if (done >= request.deadline) this.#timeoutAt(request);
     this.#at(done, () => {
@@ -853,7 +856,7 @@ export class TrafficEngine {
   }
 
   #next(server: ServerRuntime): void {
-    while (server.busy < server.settings.concurrency && server.queue.length > 0) {
+    while (server.busy < server.concurrency && server.queue.length > 0) {
       const waiting = server.queue.shift() as Request;
       if (!waiting.done) this.#serve(server, waiting);
     }
@@ -870,12 +873,10 @@ export class TrafficEngine {
       const override = spec.overrides.get(pod.key) ?? spec.overrides.get(pod.name);
       server = {
         pod: pod.key,
-        settings: {
-          serviceTime: override?.serviceTime ?? spec.serviceTime,
-          concurrency: override?.concurrency ?? spec.concurrency,
-          queueLimit: spec.queueLimit,
-          onTermination: spec.onTermination,
-        },
+        serviceTime: override?.serviceTime ?? spec.serviceTime,
+        concurrency: override?.concurrency ?? spec.concurrency,
+        queueLimit: spec.queueLimit,
+        onTermination: spec.onTermination,
         busy: 0,
         queue: [],
         inService: [],
