@@ -128,6 +128,12 @@ interface BackendTarget {
 
 /** One client of a workload (a pod key or `external:IP`) with its data-plane route. */
 interface ClientSlot {
+  /** The state the client pod's facts below were read in. */
+  state: ClusterState | undefined;
+  record: PodRecord | undefined;
+  /** Containers running and an address: it can send. */
+  running: boolean;
+  node: string | undefined;
   readonly key: string;
   readonly pod: PodSlot | undefined;
   /**
@@ -374,7 +380,18 @@ export class TrafficEngine {
           const pod = key.startsWith('external:') ? undefined : this.#slot(key);
           workload.slots.set(
             key,
-            (slot = { key, pod, seen: [], seenTargets: [], route: undefined, routeIp: undefined }),
+            (slot = {
+              state: undefined,
+              record: undefined,
+              running: false,
+              node: undefined,
+              key,
+              pod,
+              seen: [],
+              seenTargets: [],
+              route: undefined,
+              routeIp: undefined,
+            }),
           );
         }
         return slot;
@@ -415,12 +432,18 @@ export class TrafficEngine {
     const clients = this.#clientsOf(workload, state);
     if (clients.length === 0) return this.#finish(request, 'refused');
     const slot = clients[workload.picks.int(0, clients.length - 1)] as ClientSlot;
+    if (slot.state !== state) {
+      const record = slot.pod === undefined ? undefined : this.#read(slot.pod, state);
+      slot.state = state;
+      slot.record = record;
+      slot.running = record !== undefined && record.containersRunning && record.podIP !== undefined;
+      slot.node = record?.nodeName;
+    }
     const client = slot.key;
     request.client = client;
-    const clientPod = slot.pod === undefined ? undefined : this.#read(slot.pod, state);
-    if (clientPod !== undefined && (!clientPod.containersRunning || clientPod.podIP === undefined))
-      return this.#finish(request, 'refused');
-    const clientNode = clientPod?.nodeName;
+    const clientPod = slot.record;
+    if (clientPod !== undefined && !slot.running) return this.#finish(request, 'refused');
+    const clientNode = slot.node;
 
     if (spec.clientBalancer !== undefined)
       return this.#attemptBalanced(request, workload, client, clientPod, state);

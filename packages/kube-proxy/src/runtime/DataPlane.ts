@@ -416,41 +416,57 @@ export class DataPlane {
   route(source: ConnectSource, target: ConnectTarget): ConnectRoute {
     if (target.protocol === 'UDP' && target.sourcePort !== undefined)
       return { connect: () => this.connect(source, target, { trace: false }) };
-    let state: ClusterState | undefined;
-    let validUntil = Number.NEGATIVE_INFINITY;
-    let decision: ConnectResult | Decision | undefined;
+    return new this.#Route(this, source, target);
+  }
+
+  // A route's cache as one object with a method (not a closure over variables): the per-request
+  // path then reads one object. Declared in the class body to reach `#connectRoute`.
+  readonly #Route = class implements ConnectRoute, RouteCache {
+    state: ClusterState | undefined = undefined;
+    validUntil = Number.NEGATIVE_INFINITY;
+    decision: ConnectResult | Decision | undefined = undefined;
     // Results by the picked backend's position in the decision's list; otherwise (IPVS lists,
     // affinity) by picked backend (with its release hook), or by endpoint when no policy picked.
-    let byIndex: (ConnectResult | undefined)[] = [];
-    let delivered = new Map<Backend | ProxyEndpoint | undefined, ConnectResult>();
-    return {
-      connect: (): ConnectResult => {
-        const now = this.cluster.now;
-        const current = this.cluster.state;
-        if (current !== state || now >= validUntil || decision === undefined) {
-          state = current;
-          decision = this.#decide(current, source, target, now, NO_HOPS);
-          validUntil = this.#stableUntil;
-          byIndex = [];
-          delivered = new Map();
-        }
-        if (!('kind' in decision)) return decision;
-        const endpoint = this.#pick(decision, target, now);
-        const index = this.#lastIndex;
-        const key = this.#lastPick?.backend ?? endpoint;
-        let result = index >= 0 ? byIndex[index] : delivered.get(key);
-        if (result === undefined) {
-          this.#stableUntil = Number.POSITIVE_INFINITY;
-          result = this.#withRelease(this.#complete(decision, endpoint, target, NO_HOPS));
-          // A NetworkPolicy agent about to program a change makes this answer short-lived.
-          if (this.#stableUntil < validUntil) validUntil = this.#stableUntil;
-          if (index >= 0) byIndex[index] = result;
-          else delivered.set(key, result);
-        }
-        this.#lastPick = undefined;
-        return result;
-      },
-    };
+    byIndex: (ConnectResult | undefined)[] = [];
+    delivered = new Map<Backend | ProxyEndpoint | undefined, ConnectResult>();
+
+    constructor(
+      readonly owner: DataPlane,
+      readonly source: ConnectSource,
+      readonly target: ConnectTarget,
+    ) {}
+
+    connect(): ConnectResult {
+      return this.owner.#connectRoute(this);
+    }
+  };
+
+  #connectRoute(route: RouteCache): ConnectResult {
+    const now = this.cluster.now;
+    const current = this.cluster.state;
+    let decision = route.decision;
+    if (current !== route.state || now >= route.validUntil || decision === undefined) {
+      route.state = current;
+      decision = route.decision = this.#decide(current, route.source, route.target, now, NO_HOPS);
+      route.validUntil = this.#stableUntil;
+      route.byIndex = [];
+      route.delivered = new Map();
+    }
+    if (!('kind' in decision)) return decision;
+    const endpoint = this.#pick(decision, route.target, now);
+    const index = this.#lastIndex;
+    const key = this.#lastPick?.backend ?? endpoint;
+    let result = index >= 0 ? route.byIndex[index] : route.delivered.get(key);
+    if (result === undefined) {
+      this.#stableUntil = Number.POSITIVE_INFINITY;
+      result = this.#withRelease(this.#complete(decision, endpoint, route.target, NO_HOPS));
+      // A NetworkPolicy agent about to program a change makes this answer short-lived.
+      if (this.#stableUntil < route.validUntil) route.validUntil = this.#stableUntil;
+      if (index >= 0) route.byIndex[index] = result;
+      else route.delivered.set(key, result);
+    }
+    this.#lastPick = undefined;
+    return result;
   }
 
   /** The result of a connection to the endpoint picked for a decision (without release hook). */
@@ -1080,6 +1096,17 @@ function matchingPort(
     return ports.find((p) => p.nodePort === target.port && (p.protocol ?? 'TCP') === target.protocol);
   void dialled;
   return ports.find((p) => p.port === target.port && (p.protocol ?? 'TCP') === target.protocol);
+}
+
+/** What a {@link DataPlane.route} remembers between connections. */
+interface RouteCache {
+  readonly source: ConnectSource;
+  readonly target: ConnectTarget;
+  state: ClusterState | undefined;
+  validUntil: number;
+  decision: ConnectResult | Decision | undefined;
+  byIndex: (ConnectResult | undefined)[];
+  delivered: Map<Backend | ProxyEndpoint | undefined, ConnectResult>;
 }
 
 /** A backend as the policies see it, with the endpoint it stands for and its position. */
