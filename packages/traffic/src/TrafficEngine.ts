@@ -113,17 +113,29 @@ interface PodSlot {
   state: ClusterState | undefined;
   record: PodRecord | undefined;
   node: NodeRecord | undefined;
+  // What a request's arrival checks, read with the records (see `#read`).
+  running: boolean;
+  terminating: boolean;
+  nodeCrashed: boolean;
   server: ServerRuntime | undefined;
   /** Bumped when its containers stop: connections opened before are dead (see `#serverGone`). */
   generation: number;
 }
 
-/** A connected backend as a connection of one workload needs it. */
+/**
+ * A data-plane result connected to a pod, as a connection of one client needs it. Results are
+ * reused only while the cluster state stays the same, so what is read of that state here holds
+ * for as long as the result is returned.
+ */
 interface BackendTarget {
   readonly slot: PodSlot;
+  readonly pod: string;
+  /** The backend pod's node. */
+  readonly node: string;
   readonly counter: BackendCounter | undefined;
   /** `ip:port`. */
   readonly id: string;
+  readonly release: ConnectResult['release'];
 }
 
 /** One client of a workload (a pod key or `external:IP`) with its data-plane route. */
@@ -307,7 +319,17 @@ export class TrafficEngine {
   #slot(key: string): PodSlot {
     let slot = this.#slots.get(key);
     if (slot === undefined) {
-      slot = { key, state: undefined, record: undefined, node: undefined, server: undefined, generation: 0 };
+      slot = {
+        key,
+        state: undefined,
+        record: undefined,
+        node: undefined,
+        running: false,
+        terminating: false,
+        nodeCrashed: false,
+        server: undefined,
+        generation: 0,
+      };
       this.#slots.set(key, slot);
     }
     return slot;
@@ -317,9 +339,13 @@ export class TrafficEngine {
   #read(slot: PodSlot, state: ClusterState): PodRecord | undefined {
     if (slot.state !== state) {
       slot.state = state;
-      slot.record = state.pods.get(slot.key);
-      const node = slot.record?.nodeName;
+      const record = state.pods.get(slot.key);
+      const node = record?.nodeName;
+      slot.record = record;
       slot.node = node === undefined ? undefined : state.nodes.get(node);
+      slot.running = record?.containersRunning === true;
+      slot.terminating = record?.deletionRequestedAt !== undefined;
+      slot.nodeCrashed = slot.node?.kubelet === 'crashed';
     }
     return slot.record;
   }
@@ -608,23 +634,31 @@ export class TrafficEngine {
     return { ip: record.data, delay };
   }
 
+  /** The target this client made of `result` before, if any (a short scan of identities). */
+  #seenTarget(client: ClientSlot | undefined, result: ConnectResult): BackendTarget | undefined {
+    if (client === undefined) return undefined;
+    const seen = client.seen;
+    for (let i = 0; i < seen.length; i++) if (seen[i] === result) return client.seenTargets[i];
+    return undefined;
+  }
+
   /** What a connection needs of a result connected to a pod, remembered per client. */
   #backendTarget(
     workload: WorkloadRuntime,
     result: ConnectResult,
     client: ClientSlot | undefined,
+    state: ClusterState,
   ): BackendTarget {
-    if (client !== undefined) {
-      const seen = client.seen;
-      for (let i = 0; i < seen.length; i++)
-        if (seen[i] === result) return client.seenTargets[i] as BackendTarget;
-    }
     const backend = result.backend as { readonly ip: string; readonly port: number; readonly pod: string };
+    const slot = this.#slot(backend.pod);
     const target: BackendTarget = {
-      slot: this.#slot(backend.pod),
+      slot,
+      pod: backend.pod,
+      node: this.#read(slot, state)?.nodeName ?? '',
       // Through an Ingress controller, the backends that count are the endpoints it proxies to.
       counter: workload.spec.http === undefined ? this.#counter(workload, backend.pod) : undefined,
       id: `${backend.ip}:${backend.port}`,
+      release: result.release,
     };
     if (client !== undefined) {
       // New results come with each new cluster state; old ones are dropped in one go.
@@ -648,6 +682,9 @@ export class TrafficEngine {
     clientSlot?: ClientSlot,
   ): void {
     const spec = request.workload.spec;
+    // A result this client had before (the usual case): its target has all a connection needs.
+    const seen = this.#seenTarget(clientSlot, result);
+    if (seen !== undefined) return this.#connectTo(request, seen, client, clientNode, resolveDelay, state);
     const proxyNode = result.node ?? clientNode;
     if (result.result === 'connected' && result.backend !== null && result.backend.pod === null)
       return this.#exchangeOutside(request, result, result.backend, clientNode, resolveDelay, state);
@@ -665,10 +702,23 @@ export class TrafficEngine {
       if (result.result === 'denied') request.denied = true;
       return this.#timeoutAt(request);
     }
-    const backendPod = result.backend.pod;
-    const target = this.#backendTarget(request.workload, result, clientSlot);
+    const target = this.#backendTarget(request.workload, result, clientSlot, state);
+    this.#connectTo(request, target, client, clientNode, resolveDelay, state);
+  }
+
+  /** A new connection to a backend pod the data plane connected the client to. */
+  #connectTo(
+    request: Request,
+    target: BackendTarget,
+    client: string,
+    clientNode: string | undefined,
+    resolveDelay: Duration,
+    state: ClusterState,
+  ): void {
+    const spec = request.workload.spec;
+    const backendPod = target.pod;
     const backendSlot = target.slot;
-    const backendNode = this.#read(backendSlot, state)?.nodeName ?? '';
+    const backendNode = target.node;
     if (this.network.lost()) return this.#timeoutAt(request); // SYNs lost: the client times out
     const handshake = resolveDelay + 2 * this.network.oneWay(state, clientNode, backendNode);
     const maxAge =
@@ -686,7 +736,7 @@ export class TrafficEngine {
       backend: target.id,
       expiresAt: this.cluster.now + Math.round(maxAge),
       openedAt: this.cluster.now,
-      release: result.release,
+      release: target.release,
       generation: backendSlot.generation,
       closed: false,
       inFlight: 0,
@@ -765,17 +815,16 @@ export class TrafficEngine {
   #arrive(request: Request, connection: Connection): void {
     const slot = connection.backendSlot;
     const pod = this.#read(slot, this.cluster.state);
-    const node = slot.node;
     if (pod === undefined || connection.broken || connection.generation !== slot.generation)
       return this.#failOrRetry(request, 'reset');
-    if (node?.kubelet === 'crashed') return this.#timeoutAt(request); // no answer
-    if (!pod.containersRunning) return this.#failOrRetry(request, 'reset');
+    if (slot.nodeCrashed) return this.#timeoutAt(request); // no answer
+    if (!slot.running) return this.#failOrRetry(request, 'reset');
     if (request.workload.spec.http !== undefined && request.upstreamNode === undefined)
       return this.#proxy(request, connection, pod);
-    const server = this.#server(slot, pod);
-    if (pod.deletionRequestedAt !== undefined && server.onTermination === 'stop-accepting')
+    const server = slot.server ?? this.#server(slot, pod);
+    if (slot.terminating && server.onTermination === 'stop-accepting')
       return this.#failOrRetry(request, 'reset');
-    request.serverPod = pod.key;
+    request.serverPod = slot.key;
     if (server.busy < server.concurrency) this.#serve(server, request);
     else if (server.queue.length < server.queueLimit) {
       server.queue.push(request);
