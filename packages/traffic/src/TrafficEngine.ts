@@ -681,7 +681,6 @@ export class TrafficEngine {
     state: ClusterState,
     clientSlot?: ClientSlot,
   ): void {
-    const spec = request.workload.spec;
     // A result this client had before (the usual case): its target has all a connection needs.
     const seen = this.#seenTarget(clientSlot, result);
     if (seen !== undefined) return this.#connectTo(request, seen, client, clientNode, resolveDelay, state);

@@ -721,10 +721,17 @@ export class DataPlane {
     decision.counts ??=
       this.cluster.config.proxy.mode === 'ipvs' ||
       !(policy instanceof IptablesRandomPolicy || policy instanceof NftablesRandomPolicy);
-    const own = picked as Partial<EndpointBackend>;
-    const endpoint = own.endpoint ?? entry.byId.get(picked.id);
-    // Outside IPVS mode, policies pick from the list built here: its positions name the backends.
-    if (own.index !== undefined && backends === entry.backends) this.#lastIndex = own.index;
+    // Outside IPVS mode, policies pick from the list built here: its positions name the backends
+    // (found by identity in a short list, without reading the picked object).
+    let endpoint: ProxyEndpoint | undefined;
+    if (backends === entry.backends) {
+      const index = backends.length <= 64 ? backends.indexOf(picked) : (picked as EndpointBackend).index;
+      if (index >= 0) {
+        this.#lastIndex = index;
+        endpoint = eligible[index];
+      }
+    }
+    endpoint ??= (picked as Partial<EndpointBackend>).endpoint ?? entry.byId.get(picked.id);
     if (!decision.counts) return endpoint;
     policy.onStart?.(picked, now);
     this.#lastPick = { policy, backend: picked };
