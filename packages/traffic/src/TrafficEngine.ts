@@ -52,6 +52,8 @@ interface Connection {
   readonly release: ((now: number, latency: number, ok: boolean) => void) | undefined;
   /** The backend pod's incarnation when the connection opened (see `#serverGone`). */
   readonly generation: number;
+  /** In `#connectionsByBackendPod` (pooled connections only). */
+  registered: boolean;
   closed: boolean;
   inFlight: number;
   broken: boolean;
@@ -737,6 +739,7 @@ export class TrafficEngine {
       openedAt: this.cluster.now,
       release: target.release,
       generation: backendSlot.generation,
+      registered: spec.mode !== 'per-request',
       closed: false,
       inFlight: 0,
       broken: false,
@@ -983,7 +986,7 @@ export class TrafficEngine {
   #close(connection: Connection, ok = true): void {
     if (connection.closed) return;
     connection.closed = true;
-    this.#connectionsByBackendPod.get(connection.backendPod)?.delete(connection);
+    if (connection.registered) this.#connectionsByBackendPod.get(connection.backendPod)?.delete(connection);
     connection.release?.(this.cluster.now, this.cluster.now - connection.openedAt, ok && !connection.broken);
   }
 

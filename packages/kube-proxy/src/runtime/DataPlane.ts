@@ -685,7 +685,8 @@ export class DataPlane {
     }
     // The same eligible list gives the same backend array, so policies see a stable list.
     let entry = decision.backends;
-    if (entry === undefined) {
+    let list = decision.backendList;
+    if (entry === undefined || list === undefined) {
       entry = programmed.backends.get(eligible);
       if (entry === undefined) {
         // Each backend carries its endpoint, so a pick needs no lookup (IPVS lists are rebuilt
@@ -700,6 +701,7 @@ export class DataPlane {
         programmed.backends.set(eligible, entry);
       }
       decision.backends = entry;
+      decision.backendList = list = entry.backends;
     }
     const context: PickContext = {
       sourceIp: decision.sourceIp,
@@ -709,8 +711,8 @@ export class DataPlane {
     };
     const backends =
       this.cluster.config.proxy.mode === 'ipvs' && policy.state !== undefined
-        ? this.#ipvsList(portKey, entry.backends, policy.state, target.protocol, now)
-        : entry.backends;
+        ? this.#ipvsList(portKey, list, policy.state, target.protocol, now)
+        : list;
     const picked = policy.pick(
       backends,
       target.sourcePort === undefined ? context : { ...context, sourcePort: target.sourcePort },
@@ -724,7 +726,7 @@ export class DataPlane {
     // Outside IPVS mode, policies pick from the list built here: its positions name the backends
     // (found by identity in a short list, without reading the picked object).
     let endpoint: ProxyEndpoint | undefined;
-    if (backends === entry.backends) {
+    if (backends === list) {
       const index = backends.length <= 64 ? backends.indexOf(picked) : (picked as EndpointBackend).index;
       if (index >= 0) {
         this.#lastIndex = index;
@@ -1153,6 +1155,8 @@ interface Decision {
   /** `sessionAffinity: ClientIP`, read once. */
   readonly affinity: boolean;
   backends?: { readonly backends: readonly Backend[]; readonly byId: ReadonlyMap<string, ProxyEndpoint> };
+  /** `backends.backends`, held here: one object fewer to read per pick. */
+  backendList?: readonly Backend[];
 }
 
 /** Changes the NetworkPolicy agents program: policies, namespace and pod labels, pod addresses. */
