@@ -811,7 +811,12 @@ export class TrafficEngine {
     connection.inFlight++;
     connection.counter?.request();
     const toServer = delay + this.network.oneWay(state, connection.clientNode, connection.backendNode);
-    this.#after(toServer, request, () => this.#arrive(request, connection));
+    // `#after` inlined: one closure per request fewer on the per-request path.
+    const at = this.cluster.now + Math.max(0, Math.round(toServer));
+    if (at >= request.deadline) return this.#timeoutAt(request);
+    this.#at(at, () => {
+      if (!request.done) this.#arrive(request, connection);
+    });
   }
 
   #arrive(request: Request, connection: Connection): void {

@@ -703,12 +703,20 @@ export class DataPlane {
       decision.backends = entry;
       decision.backendList = list = entry.backends;
     }
-    const context: PickContext = {
-      sourceIp: decision.sourceIp,
-      destinationIp: target.ip,
-      destinationPort: target.port,
-      now,
-    };
+    // One context per decision, its time set at each pick (policies read it during the call).
+    let context = decision.context;
+    if (
+      context === undefined ||
+      context.destinationIp !== target.ip ||
+      context.destinationPort !== target.port
+    )
+      decision.context = context = {
+        sourceIp: decision.sourceIp,
+        destinationIp: target.ip,
+        destinationPort: target.port,
+        now,
+      };
+    context.now = now;
     const backends =
       this.cluster.config.proxy.mode === 'ipvs' && policy.state !== undefined
         ? this.#ipvsList(portKey, list, policy.state, target.protocol, now)
@@ -1155,6 +1163,13 @@ interface Decision {
   /** `sessionAffinity: ClientIP`, read once. */
   readonly affinity: boolean;
   backends?: { readonly backends: readonly Backend[]; readonly byId: ReadonlyMap<string, ProxyEndpoint> };
+  /** The context of this decision's picks (see `#balance`). */
+  context?: {
+    readonly sourceIp: string;
+    readonly destinationIp: string;
+    readonly destinationPort: number;
+    now: Instant;
+  };
   /** `backends.backends`, held here: one object fewer to read per pick. */
   backendList?: readonly Backend[];
 }
