@@ -18,7 +18,7 @@ import {
 } from '@knsim/control-plane';
 import type { CategorizedEndpoints } from '../eligibility/categorizeEndpoints.js';
 import type { ServicePortInfo } from '../eligibility/servicePortInfo.js';
-import type { Backend, PickContext } from '../policies/LoadBalancingPolicy.js';
+import type { Backend } from '../policies/LoadBalancingPolicy.js';
 import type { ConnectionCounter } from '../policies/BalancerState.js';
 import { categorizeEndpoints } from '../eligibility/categorizeEndpoints.js';
 import { endpointsFromSlices } from '../eligibility/endpointsFromSlices.js';
