@@ -373,3 +373,47 @@ spec:
     });
   });
 });
+
+describe('DataPlane.route', () => {
+  // A route caches decisions and results; connect() decides each time. Twin clusters with one
+  // seed must see the same connections either way, whatever the mode, policy or affinity.
+  // `pinned`: one client always lands on one backend (source hashing, affinity).
+  const variants: readonly { name: string; config: ClusterConfigSpec; extra?: string; pinned?: boolean }[] = [
+    { name: 'iptables random', config: { nodes: 3 } },
+    { name: 'nftables random', config: { nodes: 3, proxy: { mode: 'nftables' } } },
+    { name: 'ipvs rr', config: { nodes: 3, proxy: { mode: 'ipvs', ipvs: { scheduler: 'rr' } } } },
+    { name: 'ipvs lc', config: { nodes: 3, proxy: { mode: 'ipvs', ipvs: { scheduler: 'lc' } } } },
+    {
+      name: 'ipvs mh',
+      config: { nodes: 3, proxy: { mode: 'ipvs', ipvs: { scheduler: 'mh' } } },
+      pinned: true,
+    },
+    { name: 'least_request', config: { nodes: 3, proxy: { policy: 'least_request' } } as ClusterConfigSpec },
+    { name: 'session affinity', config: { nodes: 3 }, extra: ', sessionAffinity: ClientIP', pinned: true },
+  ];
+
+  for (const variant of variants) {
+    it(`gives the connections connect() gives (${variant.name}), across a scale-down`, () => {
+      const run = (viaRoute: boolean) => {
+        const { cluster, dataPlane, clusterIP } = setup(4, variant.extra ?? '', variant.config);
+        const target = { ip: clusterIP, port: 80, protocol: 'TCP' as const };
+        const route = dataPlane.route({ kind: 'pod', pod: 'shop/client' }, target);
+        const seen: string[] = [];
+        for (let i = 0; i < 120; i++) {
+          if (i === 60) cluster.scale('Deployment', 'shop', 'web', 2);
+          cluster.runFor(50 * MILLISECOND);
+          const result = viaRoute
+            ? route.connect()
+            : dataPlane.connect({ kind: 'pod', pod: 'shop/client' }, target, { trace: false });
+          seen.push(`${result.result} ${result.reason} ${result.backend?.pod ?? '-'} ${result.node ?? '-'}`);
+          // Connections end at once, so counting policies see the same open counts both ways.
+          result.release?.(cluster.now, 1_000, result.result === 'connected');
+        }
+        return seen;
+      };
+      const routed = run(true);
+      expect(routed).toEqual(run(false));
+      expect(new Set(routed.slice(0, 60)).size).toBe(variant.pinned === true ? 1 : 4);
+    });
+  }
+});

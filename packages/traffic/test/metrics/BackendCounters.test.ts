@@ -35,3 +35,23 @@ describe('BackendCounters', () => {
     expect(backends.toJSON()['z']).toEqual({ requests: 0, connections: 1, active: 1, peakActive: 1 });
   });
 });
+
+describe('BackendCounters.tally', () => {
+  it('records into the same counters as the keyed methods, and registers the backend at once', () => {
+    const keyed = new BackendCounters();
+    const direct = new BackendCounters();
+    const tally = direct.tally('pod-a');
+    expect(direct.backends()).toEqual(['pod-a']);
+    for (let i = 0; i < 3; i++) {
+      keyed.recordConnectionOpen('pod-a');
+      tally.connection();
+    }
+    keyed.recordRequest('pod-a', 5);
+    for (let i = 0; i < 5; i++) tally.request();
+    keyed.recordConnectionClose('pod-a');
+    direct.recordConnectionClose('pod-a');
+    expect(direct.toJSON()).toEqual(keyed.toJSON());
+    expect(direct.get('pod-a')).toEqual({ requests: 5, connections: 3, active: 2, peakActive: 3 });
+    expect(direct.tally('pod-a')).toBe(tally);
+  });
+});

@@ -1,0 +1,77 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { TrafficMetrics } from '../src/TrafficMetrics.js';
+
+interface Recorded {
+  readonly workload: string;
+  readonly outcome: string;
+  readonly latency: number;
+  readonly at: number;
+}
+
+const recordedArb = fc.record({
+  workload: fc.constantFrom('a', 'b', 'c'),
+  outcome: fc.constantFrom('ok', 'ok', 'ok', 'timeout', 'reset', 'http_503', 'http_404'),
+  latency: fc.integer({ min: 1, max: 50_000 }),
+  at: fc.integer({ min: 0, max: 30_000_000 }),
+});
+
+function everything(metrics: TrafficMetrics): unknown {
+  return metrics.workloads().map((workload) => ({
+    summary: metrics.summary(workload),
+    early: metrics.range(workload, 0, 10_000_000),
+  }));
+}
+
+describe('TrafficMetrics', () => {
+  it('files recorder outcomes in batches with exactly the results of recording each at once (seed 4104)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(recordedArb, { minLength: 0, maxLength: 1_400 }),
+        fc.array(fc.nat(1_400), { maxLength: 4 }),
+        (records: Recorded[], readsAt: number[]) => {
+          const direct = new TrafficMetrics({ window: 1_000_000 });
+          const batched = new TrafficMetrics({ window: 1_000_000 });
+          const recorders = new Map(['a', 'b', 'c'].map((w) => [w, batched.recorder(w)]));
+          // A recorder makes its workload known (an idle workload still has a summary).
+          for (const w of ['a', 'b', 'c']) direct.recorder(w);
+          records.forEach((r, i) => {
+            direct.outcome(r.workload, r.outcome, r.latency, r.at);
+            (recorders.get(r.workload) as ReturnType<TrafficMetrics['recorder']>).outcome(
+              r.outcome,
+              r.latency,
+              r.at,
+            );
+            // Reads in the middle file what is pending, and must see all of it.
+            if (readsAt.includes(i)) expect(everything(batched)).toEqual(everything(direct));
+          });
+          expect(everything(batched)).toEqual(everything(direct));
+        },
+      ),
+      { seed: 4104, numRuns: 60 },
+    );
+  });
+
+  it('keeps the first-seen order of other outcomes when recorders and direct calls mix', () => {
+    const metrics = new TrafficMetrics();
+    const recorder = metrics.recorder('w');
+    recorder.outcome('http_503', 0, 10);
+    metrics.outcome('w', 'http_404', 0, 20);
+    recorder.outcome('http_502', 0, 30);
+    expect(Object.keys(metrics.summary('w').outcomes).slice(-3)).toEqual([
+      'http_503',
+      'http_404',
+      'http_502',
+    ]);
+  });
+
+  it("counts a backend through the recorder's bound counter like the keyed calls", () => {
+    const metrics = new TrafficMetrics();
+    const counter = metrics.recorder('w').backend('ns/pod-a');
+    counter.connection();
+    counter.request();
+    counter.request();
+    metrics.request('w', '10.0.0.1:80', 'ns/pod-a');
+    expect(metrics.backendCounts('w')).toEqual({ 'ns/pod-a': { requests: 3, connections: 1 } });
+  });
+});
