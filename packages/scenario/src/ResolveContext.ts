@@ -1,4 +1,4 @@
-import type { FieldPath } from '@knsim/api';
+import type { FieldPath, KubeKind } from '@knsim/api';
 import {
   DistributionError,
   formatDuration,
@@ -12,7 +12,7 @@ import type { ObjectName } from './TimelineStep.js';
 
 /** An object a step or expectation names, checked once every manifest is known. */
 export interface Reference {
-  readonly kind: 'Deployment' | 'StatefulSet' | 'ReplicaSet' | 'DaemonSet' | 'Service' | 'Node' | 'workload';
+  readonly kind: KubeKind | 'workload';
   /** `namespace/name` for namespaced kinds, the name otherwise. */
   readonly key: string;
   readonly path: FieldPath;

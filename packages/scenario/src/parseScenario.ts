@@ -1,6 +1,12 @@
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { MAX_YAML_ALIASES, type FieldPath, type KubeObject } from '@knsim/api';
+import {
+  isSupportedKind,
+  MAX_YAML_ALIASES,
+  SUPPORTED_KINDS,
+  type FieldPath,
+  type KubeObject,
+} from '@knsim/api';
 import {
   ClusterConfigError,
   DEFAULT_INGRESS_NAMESPACE,
@@ -101,9 +107,17 @@ function checkReferences(
   };
   for (const object of objects) {
     const name = object.metadata.name ?? '';
-    add(object.kind, object.kind === 'Node' ? name : `${object.metadata.namespace ?? 'default'}/${name}`);
+    const namespace = object.metadata.namespace ?? 'default';
+    if (isSupportedKind(object.kind) && !SUPPORTED_KINDS[object.kind].namespaced) add(object.kind, name);
+    else {
+      add(object.kind, `${namespace}/${name}`);
+      // A namespace objects land in exists even when no manifest declares it.
+      add('Namespace', namespace);
+    }
   }
   for (const node of config?.nodes ?? []) add('Node', node.name);
+  for (const namespace of ['default', 'kube-system', 'kube-public', 'kube-node-lease'])
+    add('Namespace', namespace);
   // What the cluster creates itself: the API server's Service, cluster DNS, the Ingress controller.
   add('Service', 'default/kubernetes');
   if (config?.dns.enabled !== false) {
@@ -116,6 +130,8 @@ function checkReferences(
   ) {
     add('Service', `${DEFAULT_INGRESS_NAMESPACE}/${DEFAULT_INGRESS_SERVICE}`);
     add('Deployment', `${DEFAULT_INGRESS_NAMESPACE}/${DEFAULT_INGRESS_SERVICE}`);
+    add('Namespace', DEFAULT_INGRESS_NAMESPACE);
+    add('IngressClass', 'nginx');
   }
   for (const workload of traffic.workloads ?? []) add('workload', workload.name);
   for (const reference of context.references) {

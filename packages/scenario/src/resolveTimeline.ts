@@ -166,6 +166,10 @@ async function action(
       const kind = String(raw['kind']);
       const namespace = namespaceFor(kind, raw['namespace'], at, context);
       const name = String(raw['name']);
+      // Objects the user names must exist; pods and slices get generated names, so they are
+      // checked when the step runs (a refusal in the report), not here.
+      if (isSupportedKind(kind) && kind !== 'Pod' && kind !== 'EndpointSlice')
+        context.refer(kind, namespace === undefined ? name : `${namespace}/${name}`, [...at, 'name']);
       return key === 'delete'
         ? { type: 'delete', kind, namespace, name }
         : { type: 'patch', kind, namespace, name, merge: raw['merge'] as Raw };
@@ -244,8 +248,11 @@ async function action(
       return { type: 'dnsOutage', duration: context.duration(raw['duration'], [...at, 'duration']) };
     default: {
       // policy
-      if (raw['delete'] !== undefined)
-        return { type: 'deletePolicy', policy: context.objectName(String(raw['delete'])) };
+      if (raw['delete'] !== undefined) {
+        const policy = context.objectName(String(raw['delete']));
+        context.refer('NetworkPolicy', `${policy.namespace}/${policy.name}`, [...at, 'delete']);
+        return { type: 'deletePolicy', policy };
+      }
       const object = raw['apply'] as Raw;
       if (object['kind'] !== 'NetworkPolicy') {
         context.issues.error(

@@ -36,11 +36,11 @@ describe('timeline actions', () => {
   });
 
   it('delete and patch default the namespace for namespaced kinds only', async () => {
-    expect(await action('delete: { kind: Service, name: web }')).toEqual({
+    expect(await action('delete: { kind: Service, name: kubernetes }')).toEqual({
       type: 'delete',
       kind: 'Service',
       namespace: 'default',
-      name: 'web',
+      name: 'kubernetes',
     });
     expect(await action('delete: { kind: Namespace, name: shop }')).toEqual({
       type: 'delete',
@@ -123,16 +123,19 @@ describe('timeline actions', () => {
     });
     expect(await action('dnsOutage: {}')).toEqual({ type: 'dnsOutage', duration: undefined });
     expect(await action('dnsOutage: { duration: 1m }')).toEqual({ type: 'dnsOutage', duration: MINUTE });
-    expect(await action('policy: { delete: shop/deny-all }')).toEqual({
-      type: 'deletePolicy',
-      policy: { namespace: 'shop', name: 'deny-all' },
-    });
-    const policy = await action(
-      'policy: { apply: { apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: { name: deny, namespace: shop }, spec: { podSelector: {} } } }',
-    );
-    expect(policy).toMatchObject({
+    const policies = await parse(`${SHOP}timeline:
+  - at: 5s
+    policy: { apply: { apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: { name: deny, namespace: shop }, spec: { podSelector: {} } } }
+  - at: 10s
+    policy: { delete: shop/deny }
+`);
+    expect(policies.timeline[0]?.action).toMatchObject({
       type: 'applyPolicy',
       objects: [{ kind: 'NetworkPolicy', metadata: { name: 'deny' } }],
+    });
+    expect(policies.timeline[1]?.action).toEqual({
+      type: 'deletePolicy',
+      policy: { namespace: 'shop', name: 'deny' },
     });
   });
 });
@@ -182,6 +185,40 @@ describe('timeline triggers', () => {
       'test.yaml:10:12: timeline[1].until: until must be after from',
       'test.yaml:11:5: timeline[1].check: check only applies to when',
     ]);
+  });
+
+  it('rejects deleting or patching an object that neither the manifests nor a step declares', async () => {
+    expect(
+      await errorsOf(
+        scenarioText(`${SHOP}timeline:
+  - at: 1s
+    delete: { kind: Deployment, namespace: shop, name: webb }
+  - at: 2s
+    patch: { kind: Service, name: web, merge: { spec: { type: NodePort } } }
+  - at: 3s
+    policy: { delete: shop/deny-all }
+  - at: 4s
+    delete: { kind: Namespace, name: shopp }
+`),
+      ),
+    ).toEqual([
+      'test.yaml:27:56: timeline[0].delete.name: no Deployment shop/webb in the manifests or the timeline (known: kube-system/coredns, shop/web)',
+      'test.yaml:29:35: timeline[1].patch.name: no Service default/web in the manifests or the timeline (known: default/kubernetes, kube-system/kube-dns, shop/web)',
+      'test.yaml:31:23: timeline[2].policy.delete: no NetworkPolicy shop/deny-all in the manifests or the timeline (known: none)',
+      'test.yaml:33:38: timeline[3].delete.name: no Namespace shopp in the manifests or the timeline (known: default, kube-node-lease, kube-public, kube-system, shop)',
+    ]);
+  });
+
+  it('accepts deleting what the cluster creates itself, and pods, whose names are generated', async () => {
+    const scenario = await parse(`${SHOP}timeline:
+  - at: 1s
+    delete: { kind: Pod, namespace: shop, name: web-7d4b9c6f5-abcde }
+  - at: 2s
+    delete: { kind: Deployment, namespace: kube-system, name: coredns }
+  - at: 3s
+    delete: { kind: Namespace, name: shop }
+`);
+    expect(scenario.timeline.map((step) => step.action.type)).toEqual(['delete', 'delete', 'delete']);
   });
 
   it('checks distributions, selectors, kinds and references inside actions', async () => {
