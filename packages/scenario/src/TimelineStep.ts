@@ -23,6 +23,16 @@ export type Condition =
       readonly kind: 'endpointsReady';
       readonly service: ObjectName;
       readonly count: number;
+    }
+  | {
+      /** Every one of the conditions holds. */
+      readonly kind: 'all';
+      readonly conditions: readonly Condition[];
+    }
+  | {
+      /** At least one of the conditions holds. */
+      readonly kind: 'any';
+      readonly conditions: readonly Condition[];
     };
 
 /** When a step acts. Times are virtual microseconds from the start of the run. */

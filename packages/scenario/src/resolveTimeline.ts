@@ -69,6 +69,16 @@ function window(raw: Raw, path: FieldPath, context: ResolveContext): { from: Dur
 }
 
 function condition(raw: Raw, path: FieldPath, context: ResolveContext): Condition {
+  for (const kind of ['all', 'any'] as const) {
+    const list = raw[kind];
+    if (Array.isArray(list))
+      return {
+        kind,
+        conditions: list.map((item: unknown, i) =>
+          condition((item ?? {}) as Raw, [...path, kind, i], context),
+        ),
+      };
+  }
   const podsReady = raw['podsReady'] as Raw | undefined;
   if (podsReady !== undefined) {
     const selector = String(podsReady['selector']);

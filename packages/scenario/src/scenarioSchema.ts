@@ -533,6 +533,8 @@ const defs: Readonly<Record<string, JsonSchema>> = {
         },
         { required: ['service', 'count'] },
       ),
+      all: list('Every one of these conditions holds.', { $ref: '#/$defs/condition' }, { minItems: 1 }),
+      any: list('At least one of these conditions holds.', { $ref: '#/$defs/condition' }, { minItems: 1 }),
     },
     { exactlyOne: true },
   ),

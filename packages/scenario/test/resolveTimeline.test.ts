@@ -187,6 +187,42 @@ describe('timeline triggers', () => {
     ]);
   });
 
+  it('reads all and any conditions, nested, and checks what they contain', async () => {
+    const scenario = await parse(`${SHOP}timeline:
+  - when: { any: [{ all: [{ podsReady: { selector: app=web, count: 1 } }, { endpointsReady: { service: shop/web, count: 1 } }] }, { podsReady: { namespace: shop, selector: app=toolbox, count: 1 } }] }
+    crashNode: node-1
+`);
+    expect(scenario.timeline[0]?.trigger).toMatchObject({
+      kind: 'when',
+      condition: {
+        kind: 'any',
+        conditions: [
+          {
+            kind: 'all',
+            conditions: [
+              { kind: 'podsReady', namespace: undefined, selector: 'app=web', count: 1 },
+              { kind: 'endpointsReady', service: { namespace: 'shop', name: 'web' }, count: 1 },
+            ],
+          },
+          { kind: 'podsReady', namespace: 'shop', selector: 'app=toolbox', count: 1 },
+        ],
+      },
+    });
+    const errors = await errorsOf(
+      scenarioText(`${SHOP}timeline:
+  - when: { all: [] }
+    crashNode: node-1
+  - when: { any: [{ endpointsReady: { service: shop/nope, count: 1 } }] }
+    crashNode: node-1
+`),
+    );
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(/timeline\[0\]\.when\.all: .*(fewer than 1|at least 1)/);
+    expect(errors[1]).toMatch(
+      /timeline\[1\]\.when\.any\[0\]\.endpointsReady\.service: no Service shop\/nope/,
+    );
+  });
+
   it('rejects deleting or patching an object that neither the manifests nor a step declares', async () => {
     expect(
       await errorsOf(

@@ -311,6 +311,8 @@ class Run {
   }
 
   #holds(condition: Condition): boolean {
+    if (condition.kind === 'all') return condition.conditions.every((c) => this.#holds(c));
+    if (condition.kind === 'any') return condition.conditions.some((c) => this.#holds(c));
     const state = this.cluster.state;
     if (condition.kind === 'podsReady') {
       const matches = compileLabelSelector(parseLabelSelector(condition.selector));
