@@ -279,7 +279,12 @@ export class TrafficEngine {
         case 'PodDeleted':
         case 'PodLabelsChanged':
           this.#clientsDirty = true;
-          if (event.type === 'PodDeleted') this.#serverGone(event.pod, 'reset');
+          if (event.type === 'PodDeleted') {
+            this.#serverGone(event.pod, 'reset');
+            // Its slots go too (open connections keep theirs), so they do not pile up with churn.
+            this.#slots.delete(event.pod);
+            for (const workload of this.#workloads) workload.slots.delete(event.pod);
+          }
           return;
         case 'PodContainersExited':
         case 'PodCompleted':
