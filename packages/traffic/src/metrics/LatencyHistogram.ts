@@ -49,6 +49,11 @@ export interface LatencyHistogramOptions {
    * memory but wraps past 2^32 in one bucket, which is ample for one time window.
    */
   readonly counts?: 'float64' | 'int32';
+  /**
+   * A value the histogram will likely see, µs: its counts array starts large enough for it
+   * instead of growing step by step (sizing only: values and results are the same).
+   */
+  readonly expectedMax?: Duration;
 }
 
 /** The usual latency statistics in µs; `null` where the histogram is empty. */
@@ -123,10 +128,14 @@ export class LatencyHistogram {
     this.significantDigits = digits;
     this.highest = highest;
     this.#counts = options.counts ?? 'float64';
-    // Start at the smallest size (highest trackable 2) and let HdrHistogram grow on demand:
-    // record() never passes a value above `highest`, which bounds the growth.
+    // Start at the smallest size (highest trackable 2, or the expected maximum) and let
+    // HdrHistogram grow on demand: record() never passes a value above `highest`, which bounds
+    // the growth.
+    const initial = Math.min(highest, Math.max(2, Math.floor(options.expectedMax ?? 2)));
     this.#histogram =
-      this.#counts === 'int32' ? new Int32Histogram(1, 2, digits) : new Float64Histogram(1, 2, digits);
+      this.#counts === 'int32'
+        ? new Int32Histogram(1, initial, digits)
+        : new Float64Histogram(1, initial, digits);
     this.#histogram.autoResize = true;
     this.#fast = fastPathAgrees(this.#histogram);
     this.#halfMagnitude = this.#histogram.subBucketHalfCountMagnitude;

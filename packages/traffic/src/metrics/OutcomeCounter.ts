@@ -48,6 +48,8 @@ export type Outcome = StandardOutcome | (string & Record<never, never>);
  */
 export class OutcomeCounter {
   readonly #counts = new Map<string, number>();
+  // `ok`, the outcome nearly every request has, counted in a field: no map update per request.
+  #ok = 0;
   #total = 0;
 
   constructor() {
@@ -59,13 +61,14 @@ export class OutcomeCounter {
     if (count !== 1 && (!Number.isSafeInteger(count) || count < 0)) {
       throw new RangeError(`outcome count ${count} must be a non-negative integer`);
     }
-    this.#counts.set(outcome, (this.#counts.get(outcome) ?? 0) + count);
+    if (outcome === 'ok') this.#ok += count;
+    else this.#counts.set(outcome, (this.#counts.get(outcome) ?? 0) + count);
     this.#total += count;
   }
 
   /** Requests recorded with this outcome (0 if never seen). */
   get(outcome: Outcome): number {
-    return this.#counts.get(outcome) ?? 0;
+    return outcome === 'ok' ? this.#ok : (this.#counts.get(outcome) ?? 0);
   }
 
   /** Requests recorded, all outcomes together. */
@@ -90,12 +93,12 @@ export class OutcomeCounter {
 
   /** Adds `other`'s counts to this counter and returns this. */
   merge(other: OutcomeCounter): this {
-    for (const [outcome, count] of other.#counts) this.record(outcome, count);
+    for (const outcome of other.#counts.keys()) this.record(outcome, other.get(outcome));
     return this;
   }
 
   /** `{ outcome: count }` for every outcome, in {@link OutcomeCounter.outcomes} order. */
   toJSON(): Record<string, number> {
-    return Object.fromEntries(this.#counts);
+    return Object.fromEntries([...this.#counts.keys()].map((outcome) => [outcome, this.get(outcome)]));
   }
 }

@@ -118,7 +118,12 @@ export class WindowedMetrics {
     window.outcomes.record(outcome);
     this.totals.record(outcome);
     if (latency !== undefined && outcome === 'ok') {
-      window.latency ??= new LatencyHistogram({ significantDigits: this.#windowDigits, counts: 'int32' });
+      // Sized for the largest latency so far: windows then rarely grow their counts.
+      window.latency ??= new LatencyHistogram({
+        significantDigits: this.#windowDigits,
+        counts: 'int32',
+        ...(this.latency.count > 0 ? { expectedMax: this.latency.max } : {}),
+      });
       window.latency.record(latency);
       this.latency.record(latency);
     }

@@ -233,3 +233,27 @@ describe('LatencyHistogram', () => {
     expect(h.percentile(50)).toBeLessThan(3_000_000);
   });
 });
+
+describe('LatencyHistogram expectedMax', () => {
+  it('only sizes the counts: the same values give the same statistics and JSON (seed 5150)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 2 * HOUR }), { maxLength: 200 }),
+        fc.integer({ min: 0, max: 3 * HOUR }),
+        fc.constantFrom<'int32' | 'float64'>('int32', 'float64'),
+        fc.constantFrom<SignificantDigits>(1, 2, 3),
+        (values, expectedMax, counts, significantDigits) => {
+          const grown = new LatencyHistogram({ significantDigits, counts });
+          const sized = new LatencyHistogram({ significantDigits, counts, expectedMax });
+          for (const value of values) {
+            grown.record(value);
+            sized.record(value);
+          }
+          expect(canonicalJson(sized.toJSON())).toBe(canonicalJson(grown.toJSON()));
+          expect(sized.percentile(99.9)).toBe(grown.percentile(99.9));
+        },
+      ),
+      { seed: 5150, numRuns: 200 },
+    );
+  });
+});

@@ -36,6 +36,23 @@ describe('OutcomeCounter', () => {
     expect(() => a.record('ok', -1)).toThrow(RangeError);
     expect(() => a.record('ok', 0.5)).toThrow(RangeError);
   });
+
+  it('merges ok counts and lists them in the JSON form in order', () => {
+    const a = new OutcomeCounter();
+    a.record('ok', 2);
+    const b = new OutcomeCounter();
+    b.record('reset');
+    b.record('ok');
+    b.merge(a);
+    expect(b.get('ok')).toBe(3);
+    expect(Object.entries(b.toJSON()).slice(0, 4)).toEqual([
+      ['ok', 3],
+      ['timeout', 0],
+      ['refused', 0],
+      ['reset', 1],
+    ]);
+    expect(b.successRatio()).toBe(3 / 4);
+  });
 });
 
 describe('WindowedMetrics', () => {
