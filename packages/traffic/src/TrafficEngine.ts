@@ -125,19 +125,18 @@ interface PodSlot {
 }
 
 /**
- * A data-plane result connected to a pod, as a connection of one client needs it. Results are
- * reused only while the cluster state stays the same, so what is read of that state here holds
- * for as long as the result is returned.
+ * A backend pod (one incarnation: its key and address) as the connections of one workload need
+ * it. Shared by the workload's clients, so a request touches one of a few thousand of these
+ * rather than one per (client, backend).
  */
 interface BackendTarget {
   readonly slot: PodSlot;
   readonly pod: string;
-  /** The backend pod's node. */
+  /** The backend pod's node (a pod never moves). */
   readonly node: string;
   readonly counter: BackendCounter | undefined;
   /** `ip:port`. */
   readonly id: string;
-  readonly release: ConnectResult['release'];
 }
 
 /** One client of a workload (a pod key or `external:IP`) with its data-plane route. */
@@ -152,10 +151,10 @@ interface ClientSlot {
   readonly pod: PodSlot | undefined;
   /**
    * The data plane's results this client got lately (one per backend while the cluster state
-   * holds) and what a connection needs of each: a short scan instead of three map lookups.
+   * holds), each followed by its backend's target and its release hook: a short scan of one
+   * array instead of map lookups.
    */
-  readonly seen: ConnectResult[];
-  readonly seenTargets: BackendTarget[];
+  readonly seen: (ConnectResult | BackendTarget | ConnectResult['release'])[];
   /** The client's path through the data plane to the target address it last resolved. */
   route: ConnectRoute | undefined;
   routeIp: string | undefined;
@@ -168,6 +167,8 @@ interface WorkloadRuntime {
   clients: ClientSlot[] | undefined;
   /** Slots by client, kept across changes of the client list (routes are worth keeping). */
   readonly slots: Map<string, ClientSlot>;
+  /** Backend targets by `pod NUL ip:port`. */
+  readonly targets: Map<string, BackendTarget>;
   /** Per backend pod, the recorder's counters (looked up once per connection). */
   readonly counters: Map<string, BackendCounter>;
   readonly pools: Map<string, Connection[]>;
@@ -255,6 +256,7 @@ export class TrafficEngine {
         picks: this.cluster.sim.rng(`traffic/clients/${spec.name}`),
         clients: undefined,
         slots: new Map(),
+        targets: new Map(),
         counters: new Map(),
         pools: new Map(),
         recorder: options.metrics.recorder(spec.name),
@@ -283,7 +285,12 @@ export class TrafficEngine {
             this.#serverGone(event.pod, 'reset');
             // Its slots go too (open connections keep theirs), so they do not pile up with churn.
             this.#slots.delete(event.pod);
-            for (const workload of this.#workloads) workload.slots.delete(event.pod);
+            const prefix = `${event.pod}\u0000`;
+            for (const workload of this.#workloads) {
+              workload.slots.delete(event.pod);
+              for (const key of workload.targets.keys())
+                if (key.startsWith(prefix)) workload.targets.delete(key);
+            }
           }
           return;
         case 'PodContainersExited':
@@ -421,7 +428,6 @@ export class TrafficEngine {
               key,
               pod,
               seen: [],
-              seenTargets: [],
               route: undefined,
               routeIp: undefined,
             }),
@@ -641,15 +647,15 @@ export class TrafficEngine {
     return { ip: record.data, delay };
   }
 
-  /** The target this client made of `result` before, if any (a short scan of identities). */
-  #seenTarget(client: ClientSlot | undefined, result: ConnectResult): BackendTarget | undefined {
-    if (client === undefined) return undefined;
+  /** Where `result` sits in this client's `seen` list, or -1 (a short scan of identities). */
+  #seenAt(client: ClientSlot | undefined, result: ConnectResult): number {
+    if (client === undefined) return -1;
     const seen = client.seen;
-    for (let i = 0; i < seen.length; i++) if (seen[i] === result) return client.seenTargets[i];
-    return undefined;
+    for (let i = 0; i < seen.length; i += 3) if (seen[i] === result) return i;
+    return -1;
   }
 
-  /** What a connection needs of a result connected to a pod, remembered per client. */
+  /** The workload's target for the pod a result connected to, remembered for the client. */
   #backendTarget(
     workload: WorkloadRuntime,
     result: ConnectResult,
@@ -657,24 +663,26 @@ export class TrafficEngine {
     state: ClusterState,
   ): BackendTarget {
     const backend = result.backend as { readonly ip: string; readonly port: number; readonly pod: string };
+    const id = `${backend.ip}:${backend.port}`;
+    const key = `${backend.pod}\u0000${id}`;
     const slot = this.#slot(backend.pod);
-    const target: BackendTarget = {
-      slot,
-      pod: backend.pod,
-      node: this.#read(slot, state)?.nodeName ?? '',
-      // Through an Ingress controller, the backends that count are the endpoints it proxies to.
-      counter: workload.spec.http === undefined ? this.#counter(workload, backend.pod) : undefined,
-      id: `${backend.ip}:${backend.port}`,
-      release: result.release,
-    };
+    let target = workload.targets.get(key);
+    // A pod deleted and made again under its name gets a new slot; so does its target.
+    if (target === undefined || target.slot !== slot) {
+      target = {
+        slot,
+        pod: backend.pod,
+        node: this.#read(slot, state)?.nodeName ?? '',
+        // Through an Ingress controller, the backends that count are the endpoints it proxies to.
+        counter: workload.spec.http === undefined ? this.#counter(workload, backend.pod) : undefined,
+        id,
+      };
+      workload.targets.set(key, target);
+    }
     if (client !== undefined) {
       // New results come with each new cluster state; old ones are dropped in one go.
-      if (client.seen.length >= 32) {
-        client.seen.length = 0;
-        client.seenTargets.length = 0;
-      }
-      client.seen.push(result);
-      client.seenTargets.push(target);
+      if (client.seen.length >= 96) client.seen.length = 0;
+      client.seen.push(result, target, result.release);
     }
     return target;
   }
@@ -689,8 +697,13 @@ export class TrafficEngine {
     clientSlot?: ClientSlot,
   ): void {
     // A result this client had before (the usual case): its target has all a connection needs.
-    const seen = this.#seenTarget(clientSlot, result);
-    if (seen !== undefined) return this.#connectTo(request, seen, client, clientNode, resolveDelay, state);
+    const at = this.#seenAt(clientSlot, result);
+    if (at >= 0) {
+      const seen = (clientSlot as ClientSlot).seen;
+      const target = seen[at + 1] as BackendTarget;
+      const release = seen[at + 2] as ConnectResult['release'];
+      return this.#connectTo(request, target, release, client, clientNode, resolveDelay, state);
+    }
     const proxyNode = result.node ?? clientNode;
     if (result.result === 'connected' && result.backend !== null && result.backend.pod === null)
       return this.#exchangeOutside(request, result, result.backend, clientNode, resolveDelay, state);
@@ -709,13 +722,14 @@ export class TrafficEngine {
       return this.#timeoutAt(request);
     }
     const target = this.#backendTarget(request.workload, result, clientSlot, state);
-    this.#connectTo(request, target, client, clientNode, resolveDelay, state);
+    this.#connectTo(request, target, result.release, client, clientNode, resolveDelay, state);
   }
 
   /** A new connection to a backend pod the data plane connected the client to. */
   #connectTo(
     request: Request,
     target: BackendTarget,
+    release: ConnectResult['release'],
     client: string,
     clientNode: string | undefined,
     resolveDelay: Duration,
@@ -742,7 +756,7 @@ export class TrafficEngine {
       backend: target.id,
       expiresAt: this.cluster.now + Math.round(maxAge),
       openedAt: this.cluster.now,
-      release: target.release,
+      release,
       generation: backendSlot.generation,
       registered: spec.mode !== 'per-request',
       closed: false,
