@@ -31,7 +31,7 @@ export interface Backend {
  * What a policy may look at when it chooses: the new connection's (or request's) addresses and the
  * virtual time. Hash policies read `hashKey` (an L7 key such as a header or cookie) or else the
  * source address. A context is valid during the `pick` call only: kube-proxy reuses one object
- * for the connections of one decision, so a policy that keeps anything copies the values.
+ * for its picks, so a policy that keeps anything copies the values.
  *
  * @example
  * ```ts

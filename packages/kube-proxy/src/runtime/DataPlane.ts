@@ -703,19 +703,12 @@ export class DataPlane {
       decision.backends = entry;
       decision.backendList = list = entry.backends;
     }
-    // One context per decision, its time set at each pick (policies read it during the call).
-    let context = decision.context;
-    if (
-      context === undefined ||
-      context.destinationIp !== target.ip ||
-      context.destinationPort !== target.port
-    )
-      decision.context = context = {
-        sourceIp: decision.sourceIp,
-        destinationIp: target.ip,
-        destinationPort: target.port,
-        now,
-      };
+    // One context object for every pick, filled in each time (policies read it during the call):
+    // it stays in the cache, where one per decision would not.
+    const context = this.#pickContext;
+    context.sourceIp = decision.sourceIp;
+    context.destinationIp = target.ip;
+    context.destinationPort = target.port;
     context.now = now;
     const backends =
       this.cluster.config.proxy.mode === 'ipvs' && policy.state !== undefined
@@ -793,6 +786,7 @@ export class DataPlane {
   #lastPick: { policy: LoadBalancingPolicy; backend: Backend } | undefined;
   // The position of the backend just picked in its decision's list, or -1 (see `route`).
   #lastIndex = -1;
+  readonly #pickContext = { sourceIp: '', destinationIp: '', destinationPort: 0, now: 0 };
 
   /** The node a cloud load balancer sends this flow to: healthy nodes only (health check under Local). */
   #balancerNode(
@@ -1163,13 +1157,6 @@ interface Decision {
   /** `sessionAffinity: ClientIP`, read once. */
   readonly affinity: boolean;
   backends?: { readonly backends: readonly Backend[]; readonly byId: ReadonlyMap<string, ProxyEndpoint> };
-  /** The context of this decision's picks (see `#balance`). */
-  context?: {
-    readonly sourceIp: string;
-    readonly destinationIp: string;
-    readonly destinationPort: number;
-    now: Instant;
-  };
   /** `backends.backends`, held here: one object fewer to read per pick. */
   backendList?: readonly Backend[];
 }
