@@ -180,7 +180,12 @@ export function chromeTrace(header: LogHeader, events: readonly LoggedEvent<AnyE
           ts: at - latency,
           dur: latency,
           ...from,
-          args: { backend: event['backend'], client, pod: server },
+          args: {
+            backend: event['backend'],
+            client,
+            pod: server,
+            ...(typeof event['reason'] === 'string' ? { reason: event['reason'] } : {}),
+          },
         });
         if (server !== undefined) {
           const to = track(server);

@@ -1,6 +1,7 @@
 import { compileLabelSelector, parseLabelSelector, type LabelMatcher } from '@knsim/api';
 import {
   SECOND,
+  formatDuration,
   sampleDuration,
   type Duration,
   type Instant,
@@ -87,6 +88,8 @@ interface Request {
   inDns: boolean;
   /** The client-side balancer's pick, told when the request ends. */
   balanced: { readonly policy: LoadBalancingPolicy; readonly backend: Backend } | undefined;
+  /** Why it failed, or what it was left waiting for (a timeout's reason); undefined while fine. */
+  why: string | undefined;
   /** The server serving it, and its place in that server's `inService` list (see `#serve`). */
   servedBy: ServerRuntime | undefined;
   serviceIndex: number;
@@ -457,6 +460,7 @@ export class TrafficEngine {
       denied: false,
       inDns: false,
       balanced: undefined,
+      why: undefined,
       servedBy: undefined,
       serviceIndex: -1,
       user,
@@ -469,7 +473,10 @@ export class TrafficEngine {
     const spec = workload.spec;
     const state = this.cluster.state;
     const clients = this.#clientsOf(workload, state);
-    if (clients.length === 0) return this.#finish(request, 'refused');
+    if (clients.length === 0) {
+      request.why = 'no client pod matches the workload';
+      return this.#finish(request, 'refused');
+    }
     const slot = clients[workload.picks.int(0, clients.length - 1)] as ClientSlot;
     if (slot.state !== state) {
       const record = slot.pod === undefined ? undefined : this.#read(slot.pod, state);
@@ -481,7 +488,10 @@ export class TrafficEngine {
     const client = slot.key;
     request.client = client;
     const clientPod = slot.record;
-    if (clientPod !== undefined && !slot.running) return this.#finish(request, 'refused');
+    if (clientPod !== undefined && !slot.running) {
+      request.why = `client pod ${slot.key} is not running`;
+      return this.#finish(request, 'refused');
+    }
     const clientNode = slot.node;
 
     if (spec.clientBalancer !== undefined)
@@ -496,7 +506,9 @@ export class TrafficEngine {
     if (target.ip === undefined) {
       // Still resolving when the client gives up: the request failed in DNS, not at the server.
       request.inDns = true;
-      return this.#after(target.delay, request, () => this.#failOrRetry(request, 'dns_failure'));
+      return this.#after(target.delay, request, () =>
+        this.#failOrRetry(request, 'dns_failure', `${spec.host} did not resolve`),
+      );
     }
     request.inDns = false;
     if (clientPod === undefined) {
@@ -549,7 +561,13 @@ export class TrafficEngine {
     const balancer = spec.clientBalancer as NonNullable<ResolvedWorkload['clientBalancer']>;
     const backends = this.#readyEndpoints(workload.balancedService, spec.port, state);
     if (backends.length === 0)
-      return this.#after(0, request, () => this.#failOrRetry(request, 'no_endpoints'));
+      return this.#after(0, request, () =>
+        this.#failOrRetry(
+          request,
+          'no_endpoints',
+          `${workload.balancedService ?? spec.host} has no ready endpoints`,
+        ),
+      );
     let policy = workload.balancers.get(client);
     if (policy === undefined) {
       policy = createPolicy(
@@ -562,7 +580,13 @@ export class TrafficEngine {
     const sourceIp = clientPod?.podIP ?? client.slice('external:'.length);
     const picked = policy.pick(backends, { sourceIp, now: this.cluster.now });
     if (picked === undefined)
-      return this.#after(0, request, () => this.#failOrRetry(request, 'no_endpoints'));
+      return this.#after(0, request, () =>
+        this.#failOrRetry(
+          request,
+          'no_endpoints',
+          `${workload.balancedService ?? spec.host} has no ready endpoints`,
+        ),
+      );
     policy.onStart?.(picked, this.cluster.now);
     request.balanced = { policy, backend: picked };
     let pool = workload.pools.get(client);
@@ -712,14 +736,18 @@ export class TrafficEngine {
       const toProxy = resolveDelay + 2 * this.network.oneWay(state, clientNode, proxyNode ?? clientNode);
       if (result.result === 'refused') {
         return this.#after(toProxy, request, () =>
-          this.#failOrRetry(request, result.reason === 'no endpoints (REJECT)' ? 'no_endpoints' : 'refused'),
+          this.#failOrRetry(
+            request,
+            result.reason === 'no endpoints (REJECT)' ? 'no_endpoints' : 'refused',
+            result.reason,
+          ),
         );
       }
       // Dropped or unroutable: nothing answers; the client gives up at its timeout.
       if (result.result === 'dropped') request.dropped = true;
       // NetworkPolicy drops silently too; the client's timeout is reported as `denied`.
       if (result.result === 'denied') request.denied = true;
-      return this.#timeoutAt(request);
+      return this.#timeoutAt(request, result.reason);
     }
     const target = this.#backendTarget(request.workload, result, clientSlot, state);
     this.#connectTo(request, target, result.release, client, clientNode, resolveDelay, state);
@@ -739,7 +767,7 @@ export class TrafficEngine {
     const backendPod = target.pod;
     const backendSlot = target.slot;
     const backendNode = target.node;
-    if (this.network.lost()) return this.#timeoutAt(request); // SYNs lost: the client times out
+    if (this.network.lost()) return this.#timeoutAt(request, 'connection attempt lost (packet loss)');
     const handshake = resolveDelay + 2 * this.network.oneWay(state, clientNode, backendNode);
     const maxAge =
       spec.maxAge === undefined
@@ -842,20 +870,21 @@ export class TrafficEngine {
     const slot = connection.backendSlot;
     const pod = this.#read(slot, this.cluster.state);
     if (pod === undefined || connection.broken || connection.generation !== slot.generation)
-      return this.#failOrRetry(request, 'reset');
-    if (slot.nodeCrashed) return this.#timeoutAt(request); // no answer
-    if (!slot.running) return this.#failOrRetry(request, 'reset');
+      return this.#failOrRetry(request, 'reset', `connection reset: ${slot.key} is gone or restarted`);
+    if (slot.nodeCrashed) return this.#timeoutAt(request, `${slot.key}'s node is down`); // no answer
+    if (!slot.running)
+      return this.#failOrRetry(request, 'reset', `connection reset: ${slot.key} is not running`);
     if (request.workload.spec.http !== undefined && request.upstreamNode === undefined)
       return this.#proxy(request, connection, pod);
     const server = slot.server ?? this.#server(slot, pod);
     if (slot.terminating && server.onTermination === 'stop-accepting')
-      return this.#failOrRetry(request, 'reset');
+      return this.#failOrRetry(request, 'reset', `connection reset: ${slot.key} is terminating`);
     request.serverPod = slot.key;
     if (server.busy < server.concurrency) this.#serve(server, request);
     else if (server.queue.length < server.queueLimit) {
       server.queue.push(request);
-      this.#timeoutAt(request);
-    } else this.#failOrRetry(request, 'refused', 'server queue full');
+      this.#timeoutAt(request, `queued at ${slot.key} (all ${server.concurrency} workers busy)`);
+    } else this.#failOrRetry(request, 'refused', `${slot.key}'s queue is full`);
   }
 
   /**
@@ -878,10 +907,13 @@ export class TrafficEngine {
     if (response.status !== 200 || response.pod === null) {
       const back = this.network.oneWay(state, controllerNode, connection.clientNode);
       const outcome: RequestOutcome = response.status === null ? 'refused' : `http_${response.status}`;
-      return this.#after(back, request, () => this.#failOrRetry(request, outcome));
+      return this.#after(back, request, () =>
+        this.#failOrRetry(request, outcome, `ingress controller ${controller.key}: ${response.reason}`),
+      );
     }
     const upstream = this.#pod(state, response.pod);
-    if (upstream === undefined) return this.#failOrRetry(request, 'http_502');
+    if (upstream === undefined)
+      return this.#failOrRetry(request, 'http_502', `upstream ${response.pod} is gone`);
     const upstreamNode = upstream.nodeName ?? '';
     request.upstreamNode = upstreamNode;
     request.upstreamPod = upstream.key;
@@ -897,15 +929,17 @@ export class TrafficEngine {
   #arriveUpstream(request: Request, podKey: string): void {
     const slot = this.#slot(podKey);
     const pod = this.#read(slot, this.cluster.state);
-    if (pod === undefined || !pod.containersRunning) return this.#failOrRetry(request, 'http_502');
-    if (slot.node?.kubelet === 'crashed') return this.#timeoutAt(request);
+    if (pod === undefined || !pod.containersRunning)
+      return this.#failOrRetry(request, 'http_502', `upstream ${podKey} is not running`);
+    if (slot.node?.kubelet === 'crashed')
+      return this.#timeoutAt(request, `upstream ${podKey}'s node is down`);
     const server = this.#server(slot, pod);
     request.serverPod = pod.key;
     if (server.busy < server.concurrency) this.#serve(server, request);
     else if (server.queue.length < server.queueLimit) {
       server.queue.push(request);
-      this.#timeoutAt(request);
-    } else this.#failOrRetry(request, 'http_503', 'server queue full');
+      this.#timeoutAt(request, `queued at ${slot.key} (all ${server.concurrency} workers busy)`);
+    } else this.#failOrRetry(request, 'http_503', `${slot.key}'s queue is full`);
   }
 
   #serve(server: ServerRuntime, request: Request): void {
@@ -915,7 +949,7 @@ export class TrafficEngine {
     server.inService.push(request);
     const serviceTime = sampleDuration(server.serviceTime, this.#rng);
     const done = this.cluster.now + serviceTime;
-    if (done >= request.deadline) this.#timeoutAt(request);
+    if (done >= request.deadline) this.#timeoutAt(request, `${server.pod} did not answer in time`);
     this.#at(done, () => {
       if (request.servedBy !== server) return; // the server died meanwhile
       const last = server.inService.pop() as Request;
@@ -994,8 +1028,8 @@ export class TrafficEngine {
       slot.server = undefined;
       for (const request of server.inService) request.servedBy = undefined;
       for (const request of [...server.inService, ...server.queue]) {
-        if (outcome === 'reset') this.#failOrRetry(request, 'reset');
-        else this.#timeoutAt(request); // the node is gone: no answer will come
+        if (outcome === 'reset') this.#failOrRetry(request, 'reset', `connection reset: ${pod} stopped`);
+        else this.#timeoutAt(request, `${pod}'s node went down`); // no answer will come
       }
       server.inService.length = 0;
       server.queue.length = 0;
@@ -1024,13 +1058,16 @@ export class TrafficEngine {
   }
 
   /** Arms the request's timeout: it waits with nothing scheduled that would end it sooner. */
-  #timeoutAt(request: Request): void {
-    if (request.timer !== undefined || request.done) return;
+  #timeoutAt(request: Request, why?: string): void {
+    if (request.done) return;
+    if (why !== undefined) request.why = why;
+    if (request.timer !== undefined) return;
     request.timer = this.#at(request.deadline, () => this.#finish(request, 'timeout'));
   }
 
-  #failOrRetry(request: Request, outcome: RequestOutcome, _reason?: string): void {
+  #failOrRetry(request: Request, outcome: RequestOutcome, why?: string): void {
     if (request.done) return;
+    request.why = why ?? outcome;
     request.upstreamNode = undefined;
     request.upstreamPod = undefined;
     const retries = request.workload.spec.retries;
@@ -1049,6 +1086,15 @@ export class TrafficEngine {
       return;
     }
     this.#finish(request, outcome);
+  }
+
+  /** Why a request ended with a failure, in a few words. */
+  #reason(request: Request, outcome: RequestOutcome): string {
+    if (outcome === 'dns_failure' && request.inDns)
+      return `${request.workload.spec.host} did not resolve in time`;
+    if (outcome === 'timeout' || outcome === 'dropped' || outcome === 'denied')
+      return `no answer within ${formatDuration(request.workload.spec.timeout)}${request.why === undefined ? '' : `: ${request.why}`}`;
+    return request.why ?? outcome;
   }
 
   /** Ends a request with its outcome, as the client sees it at `at` (now, or a known arrival). */
@@ -1085,6 +1131,7 @@ export class TrafficEngine {
         backend: connection?.backend ?? null,
         client: request.client ?? null,
         pod: connection?.backendPod ?? request.serverPod ?? null,
+        reason: final === 'ok' ? null : this.#reason(request, final),
       } as never);
     }
     // A closed-loop user thinks, then sends its next request.

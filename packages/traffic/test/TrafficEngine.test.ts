@@ -202,3 +202,41 @@ describe('TrafficEngine', () => {
     expect(a.cluster.sim.log.digest()).toBe(b.cluster.sim.log.digest());
   });
 });
+
+describe('TrafficEngine sampled requests', () => {
+  it('say why a request failed: dead node, stale endpoint, no endpoints', () => {
+    const { cluster } = run({
+      seed: 11,
+      config: { timings: { proxyPropagation: { uniform: { min: '2s', max: '3s' } } } },
+      workload: { arrival: { poisson: { rate: 200 } }, timeout: '500ms', sample: 1 },
+      during: (c) => {
+        c.runFor(2 * SECOND);
+        const pods = [...c.state.pods.values()].filter((p) => p.labels['app'] === 'web');
+        const node = pods[0]!.nodeName!;
+        c.crashNode(node);
+        c.runFor(3 * SECOND);
+        c.scale('Deployment', 'shop', 'web', 0);
+      },
+      duration: 50,
+    });
+    const sampled = cluster.sim.log.events.filter(
+      (e) => e.type === ('RequestSampled' as never),
+    ) as unknown as {
+      outcome: string;
+      reason: string | null;
+    }[];
+    const reasons = (outcome: string) => sampled.filter((e) => e.outcome === outcome).map((e) => e.reason);
+    expect(reasons('ok').every((reason) => reason === null)).toBe(true);
+    // Requests sent to the crashed node's pod get no answer; the reason says where they waited.
+    expect(reasons('timeout')).toContainEqual(
+      expect.stringMatching(/^no answer within 500ms: shop\/web-.*'s node node-\d+ is down$/),
+    );
+    // Pods deleted while the nodes' rules still list them: stale endpoints.
+    expect(reasons('timeout')).toContainEqual(
+      expect.stringMatching(/: no pod has 10\.244\.\d+\.\d+ \(stale endpoint/),
+    );
+    // Once every pod is gone and the nodes have caught up, kube-proxy rejects.
+    expect(reasons('no_endpoints')).toContain('no endpoints (REJECT)');
+    expect(sampled.filter((e) => e.outcome !== 'ok').every((e) => typeof e.reason === 'string')).toBe(true);
+  });
+});
