@@ -147,7 +147,7 @@ interface ClientSlot {
   /** The state the client pod's facts below were read in. */
   state: ClusterState | undefined;
   record: PodRecord | undefined;
-  /** Containers running and an address: it can send. */
+  /** It can send: an outside client, or a pod with running containers and an address on a live node. */
   running: boolean;
   node: string | undefined;
   readonly key: string;
@@ -168,6 +168,10 @@ interface WorkloadRuntime {
   readonly arrivals: RandomStream;
   readonly picks: RandomStream;
   clients: ClientSlot[] | undefined;
+  /** The clients that can send, for `liveOf` in `liveState` (see `#liveClients`). */
+  live: ClientSlot[];
+  liveOf: ClientSlot[] | undefined;
+  liveState: ClusterState | undefined;
   /** Slots by client, kept across changes of the client list (routes are worth keeping). */
   readonly slots: Map<string, ClientSlot>;
   /** Backend targets by `pod NUL ip:port`. */
@@ -258,6 +262,9 @@ export class TrafficEngine {
         arrivals: this.cluster.sim.rng(`traffic/arrivals/${spec.name}`),
         picks: this.cluster.sim.rng(`traffic/clients/${spec.name}`),
         clients: undefined,
+        live: [],
+        liveOf: undefined,
+        liveState: undefined,
         slots: new Map(),
         targets: new Map(),
         counters: new Map(),
@@ -442,6 +449,39 @@ export class TrafficEngine {
     return workload.clients;
   }
 
+  /**
+   * The clients that can send now: outside clients, and pods whose containers run on a live node
+   * (a load generator on a crashed node is gone with it, even before the control plane notices).
+   * The workload's rate is spread over them. Cached per cluster state; while every client is
+   * live this is the client list itself, in its order.
+   */
+  #liveClients(workload: WorkloadRuntime, state: ClusterState): ClientSlot[] {
+    const clients = this.#clientsOf(workload, state);
+    if (workload.liveState === state && workload.liveOf === clients) return workload.live;
+    let live: ClientSlot[] = clients;
+    for (let i = 0; i < clients.length; i++) {
+      const slot = clients[i] as ClientSlot;
+      if (slot.state !== state) {
+        const record = slot.pod === undefined ? undefined : this.#read(slot.pod, state);
+        slot.state = state;
+        slot.record = record;
+        slot.running =
+          slot.pod === undefined ||
+          (record !== undefined &&
+            record.containersRunning &&
+            record.podIP !== undefined &&
+            !slot.pod.nodeCrashed);
+        slot.node = record?.nodeName;
+      }
+      if (!slot.running && live === clients) live = clients.slice(0, i);
+      else if (slot.running && live !== clients) live.push(slot);
+    }
+    workload.live = live;
+    workload.liveOf = clients;
+    workload.liveState = state;
+    return live;
+  }
+
   /** A new request (or the next one of a closed-loop user) at its intended send time, now. */
   #send(workload: WorkloadRuntime, user: number | undefined): void {
     const request: Request = {
@@ -472,26 +512,18 @@ export class TrafficEngine {
     const workload = request.workload;
     const spec = workload.spec;
     const state = this.cluster.state;
-    const clients = this.#clientsOf(workload, state);
+    const clients = this.#liveClients(workload, state);
     if (clients.length === 0) {
-      request.why = 'no client pod matches the workload';
+      request.why =
+        this.#clientsOf(workload, state).length === 0
+          ? 'no client pod matches the workload'
+          : 'no client pod is running';
       return this.#finish(request, 'refused');
     }
     const slot = clients[workload.picks.int(0, clients.length - 1)] as ClientSlot;
-    if (slot.state !== state) {
-      const record = slot.pod === undefined ? undefined : this.#read(slot.pod, state);
-      slot.state = state;
-      slot.record = record;
-      slot.running = record !== undefined && record.containersRunning && record.podIP !== undefined;
-      slot.node = record?.nodeName;
-    }
     const client = slot.key;
     request.client = client;
     const clientPod = slot.record;
-    if (clientPod !== undefined && !slot.running) {
-      request.why = `client pod ${slot.key} is not running`;
-      return this.#finish(request, 'refused');
-    }
     const clientNode = slot.node;
 
     if (spec.clientBalancer !== undefined)

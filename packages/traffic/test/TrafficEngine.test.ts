@@ -238,5 +238,32 @@ describe('TrafficEngine sampled requests', () => {
     // Once every pod is gone and the nodes have caught up, kube-proxy rejects.
     expect(reasons('no_endpoints')).toContain('no endpoints (REJECT)');
     expect(sampled.filter((e) => e.outcome !== 'ok').every((e) => typeof e.reason === 'string')).toBe(true);
+    // Client pods on the crashed node send nothing: no failure is blamed on the source.
+    expect(sampled.some((e) => e.reason?.includes('source pod') === true)).toBe(false);
+  });
+
+  it("spreads the workload's rate over the clients that can send: none from a crashed node", () => {
+    const quiet = run({
+      seed: 12,
+      clients: 4,
+      workload: { arrival: { constant: { rate: 100 } } },
+      duration: 20,
+    });
+    const crashed = run({
+      seed: 12,
+      clients: 4,
+      workload: { arrival: { constant: { rate: 100 } }, timeout: '1s' },
+      during: (c) => {
+        const client = [...c.state.pods.values()].find((p) => p.labels['app'] === 'client')!;
+        c.crashNode(client.nodeName!);
+      },
+      duration: 20,
+    });
+    expect(crashed.summary.requests).toBe(quiet.summary.requests);
+    // What fails is what was on the dead node (a server endpoint, a CoreDNS pod still listed for
+    // a while): timeouts, never a refusal blamed on a dead client.
+    for (const [outcome, count] of Object.entries(crashed.summary.outcomes))
+      if (!['ok', 'timeout', 'dns_failure'].includes(outcome)) expect(count).toBe(0);
+    expect(crashed.summary.successRatio).toBeGreaterThan(0.95);
   });
 });
