@@ -74,6 +74,9 @@ export function formatRunSummary(report: RunReport, wallSeconds?: number): strin
         }
         lines.push(`  ${''.padEnd(20)} success over time |${spark}|`);
       }
+      // Why requests failed: the three most frequent reasons.
+      for (const failure of w.failureReasons.slice(0, 3))
+        lines.push(`  ${''.padEnd(20)} ${failure.outcome} x${failure.count}: ${failure.reason}`);
     }
   }
   if (report.services.length > 0) {

@@ -110,6 +110,8 @@ describe('knsim run', () => {
     expect(result.out).toMatch(
       /FAIL {2}expect\[2\] metric \(over 10s\.\.40s\)\n {8}expected: load: success ratio >= 0\.999\n {8}observed: success ratio 0(\.\d+)? over \d+ requests\n {8}where: {4}.*scenario\.yaml:41:5 \(expect\[2\]\)/,
     );
+    // The summary says why requests failed (a 1ms timeout: every request gives up waiting).
+    expect(result.out).toMatch(/ {23}timeout x\d+: no answer within 1ms/);
   });
 
   it('prints report.json with --json; the same seed gives the same report', async () => {

@@ -1152,7 +1152,8 @@ export class TrafficEngine {
               : outcome;
     const latency = at - request.intendedAt;
     request.balanced?.policy.onFinish?.(request.balanced.backend, at, latency, final === 'ok');
-    request.workload.recorder.outcome(final, latency, at);
+    const reason = final === 'ok' ? undefined : this.#reason(request, final);
+    request.workload.recorder.outcome(final, latency, at, reason);
     const workload = request.workload;
     if (workload.spec.sample > 0 && this.#rng.next() < workload.spec.sample) {
       this.cluster.sim.emit({
@@ -1163,7 +1164,7 @@ export class TrafficEngine {
         backend: connection?.backend ?? null,
         client: request.client ?? null,
         pod: connection?.backendPod ?? request.serverPod ?? null,
-        reason: final === 'ok' ? null : this.#reason(request, final),
+        reason: reason ?? null,
       } as never);
     }
     // A closed-loop user thinks, then sends its next request.

@@ -11,11 +11,24 @@ interface WorkloadMetrics {
   readonly windows: WindowedMetrics;
   readonly pods: BackendCounters;
   dnsQueries: number;
+  /** Failed requests by `outcome NUL reason`. */
+  readonly reasons: Map<string, number>;
 }
+
+/** How many failed requests ended with one outcome for one reason. */
+export interface FailureReason {
+  readonly outcome: string;
+  readonly reason: string;
+  readonly count: number;
+}
+
+/** The most frequent failure reasons a summary lists per workload. */
+export const TOP_FAILURE_REASONS = 20;
 
 /** Records one workload's requests (see {@link TrafficMetrics.recorder}). */
 export interface WorkloadRecorder {
-  outcome(outcome: string, latency: Duration, at: Instant): void;
+  /** A request ended; a failure may say why (its `reason` is counted per outcome). */
+  outcome(outcome: string, latency: Duration, at: Instant, reason?: string): void;
   request(pod: string): void;
   connection(pod: string): void;
   /** The counters of one backend pod, for a path that records to it many times. */
@@ -43,6 +56,13 @@ export interface WorkloadSummary {
   readonly backends: Readonly<Record<string, { readonly requests: number; readonly connections: number }>>;
   readonly fairness: { readonly requests: FairnessReport; readonly connections: FairnessReport };
   readonly series: readonly WindowPoint[];
+  /**
+   * The most frequent reasons of failed requests (at most {@link TOP_FAILURE_REASONS}), most
+   * frequent first, then by outcome and reason; `otherFailures` counts the failures left out
+   * (and those recorded without a reason).
+   */
+  readonly failureReasons: readonly FailureReason[];
+  readonly otherFailures: number;
 }
 
 /**
@@ -61,15 +81,23 @@ export class TrafficMetrics {
   readonly #pendingOutcomes: string[] = new Array<string>(PENDING).fill('');
   readonly #pendingAt = new Float64Array(PENDING);
   readonly #pendingLatency = new Float64Array(PENDING);
+  readonly #pendingReasons: (string | undefined)[] = new Array<string | undefined>(PENDING);
   #pendingCount = 0;
 
   constructor(options: { window?: Duration } = {}) {
     this.#window = options.window ?? 1_000_000;
   }
 
-  #enqueue(metrics: WorkloadMetrics, outcome: string, latency: Duration, at: Instant): void {
+  #enqueue(
+    metrics: WorkloadMetrics,
+    outcome: string,
+    latency: Duration,
+    at: Instant,
+    reason: string | undefined,
+  ): void {
     const i = this.#pendingCount;
     this.#pending[i] = metrics;
+    this.#pendingReasons[i] = reason;
     this.#pendingOutcomes[i] = outcome;
     this.#pendingAt[i] = at;
     this.#pendingLatency[i] = latency;
@@ -89,7 +117,10 @@ export class TrafficMetrics {
         outcome,
         outcome === 'ok' ? (this.#pendingLatency[i] as number) : undefined,
       );
+      const reason = this.#pendingReasons[i];
+      if (reason !== undefined && outcome !== 'ok') countReason(metrics, outcome, reason);
       this.#pending[i] = undefined;
+      this.#pendingReasons[i] = undefined;
     }
   }
 
@@ -101,6 +132,7 @@ export class TrafficMetrics {
         windows: new WindowedMetrics({ width: this.#window }),
         pods: new BackendCounters(),
         dnsQueries: 0,
+        reasons: new Map(),
       };
       this.#workloads.set(workload, metrics);
     }
@@ -114,16 +146,24 @@ export class TrafficMetrics {
   recorder(workload: string): WorkloadRecorder {
     const metrics = this.#of(workload);
     return {
-      outcome: (outcome, latency, at) => this.#enqueue(metrics, outcome, latency, at),
+      outcome: (outcome, latency, at, reason) => this.#enqueue(metrics, outcome, latency, at, reason),
       request: (pod) => metrics.pods.recordRequest(pod),
       connection: (pod) => metrics.pods.recordConnectionOpen(pod),
       backend: (pod) => metrics.pods.tally(pod),
     };
   }
 
-  outcome(workload: string, outcome: string, latency: Duration, at: Instant, _backend?: string): void {
+  outcome(
+    workload: string,
+    outcome: string,
+    latency: Duration,
+    at: Instant,
+    _backend?: string,
+    reason?: string,
+  ): void {
     const metrics = this.#of(workload);
     metrics.windows.record(at, outcome, outcome === 'ok' ? latency : undefined);
+    if (reason !== undefined && outcome !== 'ok') countReason(metrics, outcome, reason);
   }
 
   connection(workload: string, _backend: string, pod: string): void {
@@ -220,6 +260,38 @@ export class TrafficMetrics {
         connections: fairnessReport(metrics.pods.counts('connections', pods)),
       },
       series: metrics.windows.series(until === undefined ? {} : { until }),
+      ...topReasons(metrics, total - (outcomes['ok'] ?? 0)),
     };
   }
+}
+
+function countReason(metrics: WorkloadMetrics, outcome: string, reason: string): void {
+  const key = `${outcome}\u0000${reason}`;
+  metrics.reasons.set(key, (metrics.reasons.get(key) ?? 0) + 1);
+}
+
+function topReasons(
+  metrics: WorkloadMetrics,
+  failures: number,
+): { failureReasons: FailureReason[]; otherFailures: number } {
+  const all: FailureReason[] = [];
+  for (const [key, count] of metrics.reasons) {
+    const split = key.indexOf('\u0000');
+    all.push({ outcome: key.slice(0, split), reason: key.slice(split + 1), count });
+  }
+  all.sort((a, b) =>
+    b.count !== a.count
+      ? b.count - a.count
+      : a.outcome !== b.outcome
+        ? a.outcome < b.outcome
+          ? -1
+          : 1
+        : a.reason < b.reason
+          ? -1
+          : a.reason > b.reason
+            ? 1
+            : 0,
+  );
+  const top = all.slice(0, TOP_FAILURE_REASONS);
+  return { failureReasons: top, otherFailures: failures - top.reduce((sum, r) => sum + r.count, 0) };
 }

@@ -10,8 +10,10 @@
 export { Network } from './Network.js';
 export { TrafficEngine, type RequestOutcome } from './TrafficEngine.js';
 export {
+  TOP_FAILURE_REASONS,
   TrafficMetrics,
   type BackendCounter,
+  type FailureReason,
   type WorkloadRecorder,
   type WorkloadSummary,
 } from './TrafficMetrics.js';

@@ -75,3 +75,30 @@ describe('TrafficMetrics', () => {
     expect(metrics.backendCounts('w')).toEqual({ 'ns/pod-a': { requests: 3, connections: 1 } });
   });
 });
+
+describe('TrafficMetrics failure reasons', () => {
+  it('counts failures per (outcome, reason), lists the most frequent first and counts the rest', () => {
+    const metrics = new TrafficMetrics();
+    const recorder = metrics.recorder('w');
+    recorder.outcome('ok', 10, 1, undefined);
+    recorder.outcome('timeout', 0, 2, 'no answer within 2s: a');
+    recorder.outcome('timeout', 0, 3, 'no answer within 2s: a');
+    recorder.outcome('reset', 0, 4, 'connection reset: b');
+    recorder.outcome('refused', 0, 5, 'no endpoints (REJECT)');
+    recorder.outcome('refused', 0, 6, 'no endpoints (REJECT)');
+    metrics.outcome('w', 'timeout', 0, 7, undefined, 'no answer within 2s: a');
+    metrics.outcome('w', 'dropped', 0, 8); // no reason given
+    for (let i = 0; i < 25; i++) recorder.outcome('reset', 0, 9, `connection reset: pod-${i}`);
+    const summary = metrics.summary('w');
+    expect(summary.failureReasons.slice(0, 3)).toEqual([
+      { outcome: 'timeout', reason: 'no answer within 2s: a', count: 3 },
+      { outcome: 'refused', reason: 'no endpoints (REJECT)', count: 2 },
+      { outcome: 'reset', reason: 'connection reset: b', count: 1 },
+    ]);
+    expect(summary.failureReasons).toHaveLength(20);
+    // 32 failures: the 20 listed reasons cover 3 + 2 + 1 + 17 x 1; the rest (8 resets and the
+    // dropped request without a reason) are counted apart.
+    expect(summary.otherFailures).toBe(9);
+    expect(summary.requests - (summary.outcomes['ok'] ?? 0)).toBe(32);
+  });
+});

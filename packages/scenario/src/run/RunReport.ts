@@ -1,5 +1,5 @@
 import type { Duration, Instant } from '@knsim/core';
-import type { FairnessReport, LatencySummary } from '@knsim/traffic';
+import type { FailureReason, FairnessReport, LatencySummary } from '@knsim/traffic';
 
 /** Where in the scenario file something was written: `file:line:column (path)`. */
 export type Where = string;
@@ -55,6 +55,10 @@ export interface WorkloadReport {
   >;
   readonly fairness: { readonly requests: FairnessReport; readonly connections: FairnessReport };
   readonly series: readonly SeriesPoint[];
+  /** Why requests failed: the most frequent reasons, most frequent first. */
+  readonly failureReasons: readonly FailureReason[];
+  /** Failures of less frequent reasons, left out of `failureReasons`. */
+  readonly otherFailures: number;
 }
 
 /** Load per Service: every workload that targets it, summed over its backend pods. */

@@ -222,7 +222,24 @@ function workloadSection(workload: WorkloadReport, report: RunReport): string {
       })),
     ),
     `<p>fairness (requests): Jain ${workload.fairness.requests.jain.toFixed(4)}, max/mean ${workload.fairness.requests.maxOverMean.toFixed(3)}, CV ${workload.fairness.requests.cv.toFixed(3)}</p>`,
+    failureTable(workload),
     '</section>',
+  ].join('\n');
+}
+
+/** Why requests failed, most frequent first (nothing when none failed). */
+function failureTable(workload: WorkloadReport): string {
+  if (workload.failureReasons.length === 0) return '';
+  const rows = workload.failureReasons.map(
+    (r) => `<tr><td>${html(r.outcome)}</td><td>${r.count}</td><td>${html(r.reason)}</td></tr>`,
+  );
+  if (workload.otherFailures > 0)
+    rows.push(`<tr><td>other</td><td>${workload.otherFailures}</td><td>less frequent reasons</td></tr>`);
+  return [
+    '<table class="failures"><caption>why requests failed</caption>',
+    '<tr><th>outcome</th><th>requests</th><th>reason</th></tr>',
+    ...rows,
+    '</table>',
   ].join('\n');
 }
 

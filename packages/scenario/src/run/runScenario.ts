@@ -929,6 +929,8 @@ class Run {
           p99: point.p99,
           counts: point.counts,
         })),
+        failureReasons: summary.failureReasons,
+        otherFailures: summary.otherFailures,
       };
     });
     const byService = new Map<string, WorkloadReport[]>();
