@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { SECOND } from '@knsim/core';
 import { runScenario } from '@knsim/scenario';
-import { parse } from '../support.js';
-
-const WEB = `manifests:
-  - apiVersion: apps/v1
-    kind: Deployment
-    metadata: { name: web, namespace: shop }
-    spec:
-      replicas: 2
-      selector: { matchLabels: { app: web } }
-      template:
-        metadata: { labels: { app: web } }
-        spec: { containers: [{ name: web, image: nginx, ports: [{ name: http, containerPort: 8080 }] }] }
-  - apiVersion: v1
-    kind: Service
-    metadata: { name: web, namespace: shop }
-    spec: { selector: { app: web }, ports: [{ name: http, port: 80, targetPort: http }] }
-`;
+import { parse, SHOP } from '../support.js';
 
 describe('when triggers at run time', () => {
   it('fires a step the first time its condition holds, with all and any combining conditions', async () => {
-    const scenario = await parse(`${WEB}timeline:
+    const scenario = await parse(`${SHOP}timeline:
   - at: 20s
     name: down
     scale: { deployment: shop/web, replicas: 0 }
