@@ -29,6 +29,7 @@ export {
 export { ScaleCommand } from './commands/ScaleCommand.js';
 export { RolloutCommand } from './commands/RolloutCommand.js';
 export { KillPodCommand } from './commands/KillPodCommand.js';
+export { NodeDownCommand } from './commands/NodeDownCommand.js';
 export { CrashNodeCommand } from './commands/CrashNodeCommand.js';
 export { PartitionNodeCommand } from './commands/PartitionNodeCommand.js';
 export { RecoverNodeCommand } from './commands/RecoverNodeCommand.js';

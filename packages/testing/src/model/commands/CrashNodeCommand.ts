@@ -1,6 +1,4 @@
-import type { ClusterModel } from '../ClusterModel.js';
-import type { LiveCluster } from '../LiveCluster.js';
-import { ClusterCommand, type ClusterCommandSettings } from './ClusterCommand.js';
+import { NodeDownCommand } from './NodeDownCommand.js';
 
 /**
  * The node's machine stops (kubelet silent, containers gone), when the model has it running.
@@ -11,27 +9,8 @@ import { ClusterCommand, type ClusterCommandSettings } from './ClusterCommand.js
  * new CrashNodeCommand('node-2').toString(); // 'CrashNode(node-2)'
  * ```
  */
-export class CrashNodeCommand extends ClusterCommand {
-  constructor(
-    readonly node: string,
-    settings?: ClusterCommandSettings,
-  ) {
-    super(settings);
-  }
-
-  check(model: Readonly<ClusterModel>): boolean {
-    return model.nodes.get(this.node)?.state === 'running';
-  }
-
-  protected act(model: ClusterModel, live: LiveCluster): void {
-    live.cluster.crashNode(this.node);
-    const node = model.nodes.get(this.node);
-    if (node !== undefined) {
-      node.state = 'crashed';
-      node.downSince = live.now;
-    }
-    live.record('crashNode', this.node);
-  }
+export class CrashNodeCommand extends NodeDownCommand {
+  protected readonly down = 'crashed' as const;
 
   toString(): string {
     return `CrashNode(${this.node})`;
