@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { parseScenario, reportHtml, runScenario } from '../packages/scenario/src/index.js';
+import { shopWeb } from './support/shopWeb.js';
 
 // Debian's Chromium (`apt-get install chromium`); .ci/run installs it, so CI always runs this.
 const CHROMIUM = process.env['KNSIM_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -16,20 +17,7 @@ seed: 5
 duration: 1m
 cluster: { nodes: 3 }
 manifests:
-  - apiVersion: apps/v1
-    kind: Deployment
-    metadata: { name: web, namespace: shop }
-    spec:
-      replicas: 3
-      selector: { matchLabels: { app: web } }
-      template:
-        metadata: { labels: { app: web } }
-        spec: { containers: [{ name: web, image: nginx, ports: [{ name: http, containerPort: 8080 }] }] }
-  - apiVersion: v1
-    kind: Service
-    metadata: { name: web, namespace: shop }
-    spec: { selector: { app: web }, ports: [{ name: http, port: 80, targetPort: http }] }
-  - apiVersion: v1
+${shopWeb(3)}  - apiVersion: v1
     kind: Pod
     metadata: { name: client, namespace: shop, labels: { app: client } }
     spec: { containers: [{ name: c, image: curl }] }

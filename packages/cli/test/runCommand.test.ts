@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from './support.js';
+import { shopWeb } from '../../../test/support/shopWeb.js';
 
 // A small scenario: a web tier, a client, a node crash; the expectations hold at seed 3, and
 // `--set` can make one fail.
@@ -13,20 +14,7 @@ seed: 3
 duration: 2m
 cluster: { nodes: 3 }
 manifests:
-  - apiVersion: apps/v1
-    kind: Deployment
-    metadata: { name: web, namespace: shop }
-    spec:
-      replicas: 3
-      selector: { matchLabels: { app: web } }
-      template:
-        metadata: { labels: { app: web } }
-        spec: { containers: [{ name: web, image: nginx, ports: [{ name: http, containerPort: 8080 }] }] }
-  - apiVersion: v1
-    kind: Service
-    metadata: { name: web, namespace: shop }
-    spec: { selector: { app: web }, ports: [{ name: http, port: 80, targetPort: http }] }
-  - apiVersion: v1
+${shopWeb(3)}  - apiVersion: v1
     kind: Pod
     metadata: { name: client, namespace: shop, labels: { app: client } }
     spec: { nodeName: node-1, containers: [{ name: c, image: curl }] }

@@ -1,4 +1,5 @@
 import { parseScenario, ScenarioError, type ParseScenarioOptions, type Scenario } from '@knsim/scenario';
+import { shopWeb } from '../../../test/support/shopWeb.js';
 
 /** A scenario's text: the header, a 2m duration, then `body`. */
 export function scenarioText(body: string, duration = '2m'): string {
@@ -26,20 +27,7 @@ export async function errorsOf(text: string, options: ParseScenarioOptions = {})
 
 /** Manifests most tests refer to: namespace shop, Deployment and Service web, Pod toolbox. */
 export const SHOP = `manifests:
-  - apiVersion: apps/v1
-    kind: Deployment
-    metadata: { name: web, namespace: shop }
-    spec:
-      replicas: 2
-      selector: { matchLabels: { app: web } }
-      template:
-        metadata: { labels: { app: web } }
-        spec: { containers: [{ name: web, image: nginx, ports: [{ name: http, containerPort: 8080 }] }] }
-  - apiVersion: v1
-    kind: Service
-    metadata: { name: web, namespace: shop }
-    spec: { selector: { app: web }, ports: [{ name: http, port: 80, targetPort: http }] }
-  - apiVersion: v1
+${shopWeb(2)}  - apiVersion: v1
     kind: Pod
     metadata: { name: toolbox, namespace: shop }
     spec: { containers: [{ name: t, image: curl }] }
