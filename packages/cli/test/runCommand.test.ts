@@ -126,20 +126,7 @@ kind: Scenario
 seed: 2
 duration: 30s
 manifests:
-  - apiVersion: apps/v1
-    kind: Deployment
-    metadata: { name: web, namespace: shop }
-    spec:
-      replicas: 2
-      selector: { matchLabels: { app: web } }
-      template:
-        metadata: { labels: { app: web } }
-        spec: { containers: [{ name: web, image: nginx, ports: [{ name: http, containerPort: 8080 }] }] }
-  - apiVersion: v1
-    kind: Service
-    metadata: { name: web, namespace: shop }
-    spec: { selector: { app: web }, ports: [{ name: http, port: 80, targetPort: http }] }
-  - apiVersion: networking.k8s.io/v1
+${shopWeb(2)}  - apiVersion: networking.k8s.io/v1
     kind: Ingress
     metadata: { name: web, namespace: shop }
     spec:
