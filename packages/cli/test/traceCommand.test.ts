@@ -37,6 +37,7 @@ function recordedRun(): Cluster {
         start: `${cluster.now}us`,
         stop: `${cluster.now + 2 * SECOND}us`,
         sample: 1,
+        timeout: '500ms',
       },
     ],
     servers: [],
@@ -72,6 +73,11 @@ describe('chromeTrace', () => {
     expect(crash?.pid).toBe(trace.find((e) => e.args?.['name'] === 'node node-3')?.pid);
     const requests = trace.filter((e) => e.cat === 'request' && e.ph === 'X');
     expect(requests.length).toBeGreaterThan(20);
+    // Requests to the crashed node's pod time out, and say so; successful ones carry no reason.
+    expect(requests.map((e) => e.args?.['reason'])).toContainEqual(
+      expect.stringMatching(/^no answer within 500ms: shop\/web-.*'s node node-3 is down$/),
+    );
+    for (const e of requests.filter((e) => e.name === 'load: ok')) expect(e.args?.['reason']).toBeUndefined();
     const starts = trace.filter((e) => e.ph === 's').length;
     expect(trace.filter((e) => e.ph === 'f')).toHaveLength(starts);
     expect(starts).toBeGreaterThan(0);
