@@ -25,39 +25,47 @@ export interface ProxyViewOptions {
   readonly minSyncPeriod: Duration;
 }
 
-interface PairState {
+/** One node's kube-proxy: how far it has received and programmed the change log. */
+interface NodeState {
   readonly rng: RandomStream;
-  /** Versions up to this index have arrived at the node (watch events arrive in order). */
+  /** Log entries [0, arrived) have arrived at the node (one ordered watch stream). */
   arrived: number;
   lastArrival: Instant;
-  /** Versions up to this index are programmed in the node's rules. */
+  /** The delivery delay drawn for entry `arrived`. */
+  pendingDelay: Duration | undefined;
+  /** Log entries [0, applied) are programmed in the node's rules. */
   applied: number;
   lastSync: Instant;
   scheduledSync: Instant | undefined;
-  /** The delivery delay drawn for version `arrived + 1`. */
-  pendingDelay: Duration | undefined;
-  /** When `applied` may next change (given the versions recorded so far). */
+  /** Processed up to this instant (the state answers for any later time up to `stableUntil`). */
+  processedTo: Instant;
+  /** When `applied` may next change (given the changes recorded so far). */
   stableUntil: Instant;
+  /** Every sync so far: its time and how much of the log it programmed (for past instants). */
+  syncTimes: number[];
+  syncApplied: number[];
 }
 
 /**
  * What every node's kube-proxy has programmed for every Service, computed lazily.
  *
- * Each Service keeps its history of versions (one per change of the Service or its slices). A
- * node sees version i after the change is delivered to it (`changedAt + propagation`, drawn per
- * node, Service and version, never before the previous version: a watch is ordered) and its rule
- * sync runs (BoundedFrequencyRunner: at once if the last sync is `minSyncPeriod` old, else at the
- * end of that interval). Nothing is computed or stored for a (node, Service) pair until some
- * connection asks, so 5,000 nodes x 10,000 Services cost nothing until used, and a change costs
- * O(1) events whatever the number of nodes. Each pair draws its delays from its own stream, in
- * version order, so the answer does not depend on when it is asked.
- *
- * Deviation: the real rate limiter is per node across Services; here it is per (node, Service).
+ * Every change of a Service or of its slices is one entry of an ordered change log (one version
+ * of that Service). A node's kube-proxy receives the log as one ordered watch stream: entry k
+ * arrives at `max(changedAt + propagation, arrival of entry k-1)`, the delay drawn from the
+ * node's own stream in log order. Its rule syncs run as kube-proxy's BoundedFrequencyRunner:
+ * when something arrives, at once if the last sync is `minSyncPeriod` old, else at the end of
+ * that interval; a sync programs everything arrived by then, for every Service. So a busy node
+ * delays every Service's update by up to `minSyncPeriod`, as a real one does. Nothing is computed
+ * for a node until some connection asks, a change costs O(1) events whatever the number of
+ * nodes, and the answer does not depend on when it is asked (the draws are in log order).
  */
 export class ProxyViews {
   readonly #options: ProxyViewOptions;
   readonly #history = new Map<string, ServiceVersion[]>();
-  readonly #pairs = new Map<string, Map<string, PairState>>(); // service -> node -> state
+  // Per Service, the log index of each of its versions (increasing).
+  readonly #logIndices = new Map<string, number[]>();
+  readonly #log: ServiceVersion[] = [];
+  readonly #nodes = new Map<string, NodeState>();
 
   constructor(options: ProxyViewOptions) {
     this.#options = options;
@@ -71,9 +79,16 @@ export class ProxyViews {
     slices: readonly EndpointSlice[],
   ): ServiceVersion {
     let versions = this.#history.get(serviceKey);
-    if (versions === undefined) this.#history.set(serviceKey, (versions = []));
+    if (versions === undefined) {
+      this.#history.set(serviceKey, (versions = []));
+      this.#logIndices.set(serviceKey, []);
+    }
     const version: ServiceVersion = { index: versions.length, changedAt: at, service, slices };
     versions.push(version);
+    (this.#logIndices.get(serviceKey) as number[]).push(this.#log.length);
+    // Nodes see it at their next query: a query at or after the last processed instant goes on
+    // through the longer log (the change comes with a new cluster state, so cached answers go).
+    this.#log.push(version);
     return version;
   }
 
@@ -87,94 +102,120 @@ export class ProxyViews {
   seenBy(node: string, serviceKey: string, at: Instant): ServiceVersion | undefined {
     const versions = this.#history.get(serviceKey);
     if (versions === undefined || versions.length === 0) return undefined;
-    let byNode = this.#pairs.get(serviceKey);
-    if (byNode === undefined) this.#pairs.set(serviceKey, (byNode = new Map()));
-    let pair = byNode.get(node);
-    if (pair === undefined) {
-      pair = this.#newPair(node, serviceKey);
-      byNode.set(node, pair);
+    const state = this.#node(node);
+    const applied = this.#appliedAt(state, at);
+    const indices = this.#logIndices.get(serviceKey) as number[];
+    // The last version of the Service among the programmed log entries [0, applied).
+    let low = 0;
+    let high = indices.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((indices[mid] as number) < applied) low = mid + 1;
+      else high = mid;
     }
-    this.#advance(pair, versions, at);
-    return pair.applied < 0 ? undefined : versions[pair.applied];
+    return low === 0 ? undefined : versions[low - 1];
   }
 
   /**
-   * Until when the answer of the last {@link ProxyViews.seenBy} for this pair stays the same,
-   * unless the Service changes again: its next rule sync or watch delivery.
+   * Until when the answer of the last {@link ProxyViews.seenBy} for this node stays the same,
+   * unless something changes again: its next rule sync or watch delivery.
    */
-  stableUntil(node: string, serviceKey: string): Instant {
-    return this.#pairs.get(serviceKey)?.get(node)?.stableUntil ?? Number.NEGATIVE_INFINITY;
+  stableUntil(node: string, _serviceKey: string): Instant {
+    return this.#nodes.get(node)?.stableUntil ?? Number.NEGATIVE_INFINITY;
   }
 
-  /**
-   * When `node` programmed each version of a Service, up to `until`: the same seeded draws as
-   * {@link ProxyViews.seenBy} (a fresh copy of the pair's stream), so asking changes nothing.
-   */
+  /** When `node` programmed each version of a Service, up to `until`. */
   syncs(node: string, serviceKey: string, until: Instant): { version: number; at: Instant }[] {
-    const versions = this.#history.get(serviceKey) ?? [];
-    const pair = this.#newPair(node, serviceKey); // a fresh copy: the same draws, nothing changed
+    const state = this.#node(node);
+    this.#advance(state, until);
     const out: { version: number; at: Instant }[] = [];
-    for (;;) {
-      this.#advance(pair, versions, pair.stableUntil);
-      if (pair.applied >= 0 && out.at(-1)?.version !== pair.applied)
-        out.push({ version: pair.applied, at: pair.lastSync });
-      if (!Number.isFinite(pair.stableUntil) || pair.stableUntil > until) return out;
+    for (let i = 0; i < state.syncTimes.length; i++) {
+      const at = state.syncTimes[i] as number;
+      if (at > until) break;
+      const version = this.seenBy(node, serviceKey, at);
+      if (version !== undefined && out.at(-1)?.version !== version.index)
+        out.push({ version: version.index, at });
     }
+    return out;
   }
 
   /** True when every node that asked has programmed the latest version of every Service. */
   settledAt(at: Instant): boolean {
-    for (const [serviceKey, byNode] of this.#pairs) {
-      const versions = this.#history.get(serviceKey) as ServiceVersion[];
-      for (const pair of byNode.values()) {
-        this.#advance(pair, versions, at);
-        if (pair.applied !== versions.length - 1) return false;
-      }
-    }
+    for (const state of this.#nodes.values())
+      if (this.#appliedAt(state, at) !== this.#log.length) return false;
     return true;
   }
 
-  /** A pair that has seen nothing yet; its stream depends only on (seed, node, Service). */
-  #newPair(node: string, serviceKey: string): PairState {
-    return {
-      rng: new RandomStream(this.#options.seed, `kube-proxy/propagation/${node}/${serviceKey}`),
-      arrived: -1,
-      lastArrival: Number.NEGATIVE_INFINITY,
-      applied: -1,
-      lastSync: Number.NEGATIVE_INFINITY,
-      scheduledSync: undefined,
-      pendingDelay: undefined,
-      stableUntil: Number.NEGATIVE_INFINITY,
-    };
+  #node(node: string): NodeState {
+    let state = this.#nodes.get(node);
+    if (state === undefined) {
+      state = {
+        rng: new RandomStream(this.#options.seed, `kube-proxy/propagation/${node}`),
+        arrived: 0,
+        lastArrival: Number.NEGATIVE_INFINITY,
+        pendingDelay: undefined,
+        applied: 0,
+        lastSync: Number.NEGATIVE_INFINITY,
+        scheduledSync: undefined,
+        processedTo: Number.NEGATIVE_INFINITY,
+        stableUntil: Number.NEGATIVE_INFINITY,
+        syncTimes: [],
+        syncApplied: [],
+      };
+      this.#nodes.set(node, state);
+    }
+    return state;
   }
 
-  #advance(pair: PairState, versions: readonly ServiceVersion[], at: Instant): void {
+  /** How much of the log the node had programmed at `at` (from its sync history for the past). */
+  #appliedAt(state: NodeState, at: Instant): number {
+    if (at >= state.processedTo) {
+      this.#advance(state, at);
+      return state.applied;
+    }
+    // The last sync at or before `at`.
+    const times = state.syncTimes;
+    let low = 0;
+    let high = times.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((times[mid] as number) <= at) low = mid + 1;
+      else high = mid;
+    }
+    return low === 0 ? 0 : (state.syncApplied[low - 1] as number);
+  }
+
+  #advance(state: NodeState, at: Instant): void {
+    if (at < state.processedTo) return;
+    const log = this.#log;
     for (;;) {
-      const next = pair.arrived + 1;
+      const next = state.arrived;
       let nextArrival = Number.POSITIVE_INFINITY;
-      if (next < versions.length) {
-        // One draw per version, in version order, whenever the pair is first asked about it.
-        pair.pendingDelay ??= sampleDuration(this.#options.propagation, pair.rng);
+      if (next < log.length) {
+        state.pendingDelay ??= sampleDuration(this.#options.propagation, state.rng);
         nextArrival = Math.max(
-          pair.lastArrival,
-          (versions[next] as ServiceVersion).changedAt + pair.pendingDelay,
+          state.lastArrival,
+          (log[next] as ServiceVersion).changedAt + state.pendingDelay,
         );
       }
-      const nextSync = pair.scheduledSync ?? Number.POSITIVE_INFINITY;
+      const nextSync = state.scheduledSync ?? Number.POSITIVE_INFINITY;
       if (Math.min(nextArrival, nextSync) > at) {
-        pair.stableUntil = Math.min(nextArrival, nextSync);
+        state.stableUntil = Math.min(nextArrival, nextSync);
+        state.processedTo = at;
         return;
       }
       if (nextSync <= nextArrival) {
-        pair.applied = pair.arrived;
-        pair.lastSync = nextSync;
-        pair.scheduledSync = undefined;
+        state.applied = state.arrived;
+        state.lastSync = nextSync;
+        state.scheduledSync = undefined;
+        state.syncTimes.push(nextSync);
+        state.syncApplied.push(state.applied);
         continue;
       }
-      pair.arrived = next;
-      pair.lastArrival = nextArrival;
-      pair.pendingDelay = undefined;
-      pair.scheduledSync ??= Math.max(nextArrival, pair.lastSync + this.#options.minSyncPeriod);
+      state.arrived = next + 1;
+      state.lastArrival = nextArrival;
+      state.pendingDelay = undefined;
+      state.scheduledSync ??= Math.max(nextArrival, state.lastSync + this.#options.minSyncPeriod);
     }
   }
 }
