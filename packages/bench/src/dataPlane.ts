@@ -1,6 +1,6 @@
 import { HOUR, SECOND } from '@knsim/core';
-import { Cluster } from '@knsim/control-plane';
-import { DataPlane } from '@knsim/kube-proxy';
+import { Cluster, resolveClusterConfig } from '@knsim/control-plane';
+import { DataPlane, ProxyViews } from '@knsim/kube-proxy';
 import { resolveTraffic, TrafficEngine, TrafficMetrics } from '@knsim/traffic';
 import { controlPlaneObjects } from './controlPlane.js';
 import { peakRssMiB, timeSeconds, type Measurement } from './harness.js';
@@ -69,5 +69,36 @@ export function dataPlaneBenchmarks(
     },
     { name: `${label}: wall time`, unit: 's', value: seconds },
     { name: `${label}: peak RSS growth during traffic`, unit: 'MiB', value: peakRssMiB() - rssBefore },
+    ...proxyViewsAtScale(options),
+  ];
+}
+
+/**
+ * The scale envelope of the per-node proxy views: 10,000 Services change once each, then every
+ * one of 5,000 nodes is asked once (each walks the change log for the first time), then one more
+ * change and every node asked again (each reads only what is new). Default timings.
+ */
+function proxyViewsAtScale(options: { quick: boolean }): Measurement[] {
+  const nodes = options.quick ? 500 : 5_000;
+  const services = 10_000;
+  const config = resolveClusterConfig({});
+  const views = new ProxyViews({
+    seed: '1',
+    propagation: config.timings.proxyPropagation,
+    minSyncPeriod: config.proxy.minSyncPeriod,
+  });
+  for (let i = 0; i < services; i++) views.recordChange(`ns/svc-${i}`, i * 10, undefined, []);
+  const end = services * 10 + HOUR;
+  const first = timeSeconds(() => {
+    for (let n = 0; n < nodes; n++) views.seenBy(`node-${n}`, `ns/svc-${n % services}`, end);
+  });
+  views.recordChange('ns/svc-0', end, undefined, []);
+  const again = timeSeconds(() => {
+    for (let n = 0; n < nodes; n++) views.seenBy(`node-${n}`, 'ns/svc-0', end + HOUR);
+  });
+  const label = `data-plane/proxy views, ${nodes.toLocaleString('en-US')} nodes x ${services.toLocaleString('en-US')} Service changes`;
+  return [
+    { name: `${label}: first query of every node (walks the log)`, unit: 's', value: first },
+    { name: `${label}: every node again after one more change`, unit: 's', value: again },
   ];
 }
