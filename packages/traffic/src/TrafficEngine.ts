@@ -452,34 +452,35 @@ export class TrafficEngine {
   /**
    * The clients that can send now: outside clients, and pods whose containers run on a live node
    * (a load generator on a crashed node is gone with it, even before the control plane notices).
-   * The workload's rate is spread over them. Cached per cluster state; while every client is
-   * live this is the client list itself, in its order.
+   * The workload's rate is spread over them (see `#attempt`). Cached per cluster state and
+   * client list; only read when a pick lands on a client that cannot send.
    */
-  #liveClients(workload: WorkloadRuntime, state: ClusterState): ClientSlot[] {
-    const clients = this.#clientsOf(workload, state);
+  #liveClients(workload: WorkloadRuntime, clients: ClientSlot[], state: ClusterState): ClientSlot[] {
     if (workload.liveState === state && workload.liveOf === clients) return workload.live;
-    let live: ClientSlot[] = clients;
-    for (let i = 0; i < clients.length; i++) {
-      const slot = clients[i] as ClientSlot;
-      if (slot.state !== state) {
-        const record = slot.pod === undefined ? undefined : this.#read(slot.pod, state);
-        slot.state = state;
-        slot.record = record;
-        slot.running =
-          slot.pod === undefined ||
-          (record !== undefined &&
-            record.containersRunning &&
-            record.podIP !== undefined &&
-            !slot.pod.nodeCrashed);
-        slot.node = record?.nodeName;
-      }
-      if (!slot.running && live === clients) live = clients.slice(0, i);
-      else if (slot.running && live !== clients) live.push(slot);
+    const live: ClientSlot[] = [];
+    for (const slot of clients) {
+      this.#refresh(slot, state);
+      if (slot.running) live.push(slot);
     }
     workload.live = live;
     workload.liveOf = clients;
     workload.liveState = state;
     return live;
+  }
+
+  /** Reads a client's pod facts in `state`, if not read in it yet. */
+  #refresh(slot: ClientSlot, state: ClusterState): void {
+    if (slot.state === state) return;
+    const record = slot.pod === undefined ? undefined : this.#read(slot.pod, state);
+    slot.state = state;
+    slot.record = record;
+    slot.running =
+      slot.pod === undefined ||
+      (record !== undefined &&
+        record.containersRunning &&
+        record.podIP !== undefined &&
+        !slot.pod.nodeCrashed);
+    slot.node = record?.nodeName;
   }
 
   /** A new request (or the next one of a closed-loop user) at its intended send time, now. */
@@ -512,15 +513,23 @@ export class TrafficEngine {
     const workload = request.workload;
     const spec = workload.spec;
     const state = this.cluster.state;
-    const clients = this.#liveClients(workload, state);
+    const clients = this.#clientsOf(workload, state);
     if (clients.length === 0) {
-      request.why =
-        this.#clientsOf(workload, state).length === 0
-          ? 'no client pod matches the workload'
-          : 'no client pod is running';
+      request.why = 'no client pod matches the workload';
       return this.#finish(request, 'refused');
     }
-    const slot = clients[workload.picks.int(0, clients.length - 1)] as ClientSlot;
+    let slot = clients[workload.picks.int(0, clients.length - 1)] as ClientSlot;
+    this.#refresh(slot, state);
+    if (!slot.running) {
+      // A client that cannot send: pick again among those that can. Uniform over the live
+      // clients overall (1/n + (n-l)/n * 1/l = 1/l), and the usual pick stays O(1).
+      const live = this.#liveClients(workload, clients, state);
+      if (live.length === 0) {
+        request.why = 'no client pod is running';
+        return this.#finish(request, 'refused');
+      }
+      slot = live[workload.picks.int(0, live.length - 1)] as ClientSlot;
+    }
     const client = slot.key;
     request.client = client;
     const clientPod = slot.record;
