@@ -42,7 +42,9 @@ function mismatch(
   const name = serviceDnsName(service, clusterDomain);
   if (service.spec.type === 'ExternalName') {
     if (only === 'clusterIP' || service.spec.externalName === undefined) return undefined;
-    const response = dns.query(name, 'A');
+    // The CNAME itself: an A query chases it, and CoreDNS drops the CNAME when an in-zone target
+    // has no address (a deleted Service, say), which is no mismatch with the state.
+    const response = dns.query(name, 'CNAME');
     const cname = response.answer.find((record) => record.type === 'CNAME');
     const wanted = normalizeName(service.spec.externalName);
     if (cname === undefined || normalizeName(cname.data) !== wanted)

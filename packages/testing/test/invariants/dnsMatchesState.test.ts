@@ -52,6 +52,28 @@ describe('dnsMatchesState', () => {
     ]);
   });
 
+  it('given an ExternalName Service whose in-cluster target Service is deleted, then nothing is reported (CoreDNS drops the CNAME from A answers, not from CNAME ones)', async () => {
+    const document = demoDocument({
+      timeline: [{ at: '5s', delete: { kind: 'Service', namespace: 'demo', name: 'web' } }],
+    });
+    const manifests = document.manifests as Record<string, unknown>[];
+    manifests.push({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'alias', namespace: 'demo' },
+      spec: { type: 'ExternalName', externalName: 'web.demo.svc.cluster.local' },
+    });
+    const deleted = await runDocument(document);
+    const name = 'alias.demo.svc.cluster.local.';
+    expect(deleted.dns.query(name, 'A').answer).toEqual([]);
+    expect(deleted.dns.query(name, 'CNAME').answer.map((r) => r.data)).toEqual([
+      'web.demo.svc.cluster.local.',
+    ]);
+    expect(
+      checkDnsMatchesState(deleted.cluster.state, deleted.dns, 'cluster.local', deleted.cluster.now),
+    ).toEqual([]);
+  });
+
   it('given a state where a headless endpoint turned not ready that DNS still answers, then it is reported', () => {
     const state = run.cluster.state;
     const [key, slice] = state.endpointSlices
