@@ -972,8 +972,7 @@ export class TrafficEngine {
     const pod = this.#read(slot, this.cluster.state);
     if (pod === undefined || !pod.containersRunning)
       return this.#failOrRetry(request, 'http_502', `upstream ${podKey} is not running`);
-    if (slot.node?.kubelet === 'crashed')
-      return this.#timeoutAt(request, `upstream ${podKey}'s node is down`);
+    if (slot.nodeCrashed) return this.#timeoutAt(request, `upstream ${podKey}'s node is down`);
     const server = this.#server(slot, pod);
     request.serverPod = pod.key;
     if (server.busy < server.concurrency) this.#serve(server, request);
