@@ -38,7 +38,9 @@ export class EventQueue {
   #heapTime = new Float64Array(INITIAL_CAPACITY);
   #heapSeq = new Float64Array(INITIAL_CAPACITY);
   #heapSlot = new Int32Array(INITIAL_CAPACITY);
-  #callbacks: ((() => void) | undefined)[] = [];
+  #callbacks: (((argument: unknown) => void) | undefined)[] = [];
+  // The argument each slot's callback is called with (see `scheduleWith`).
+  #arguments: unknown[] = [];
   #generation = new Uint32Array(INITIAL_CAPACITY);
   #free: number[] = [];
   #executed = 0;
@@ -60,6 +62,14 @@ export class EventQueue {
 
   /** Schedules `callback` at absolute instant `at` (an integer, not before `now`). */
   schedule(at: Instant, callback: () => void): TimerHandle {
+    return this.scheduleWith(at, callback, undefined);
+  }
+
+  /**
+   * Schedules `callback(argument)` at absolute instant `at`: a hot path that schedules many
+   * entries can pass one long-lived function and its data instead of making a closure each time.
+   */
+  scheduleWith<T>(at: Instant, callback: (argument: T) => void, argument: T): TimerHandle {
     if (!(at >= this.#now) || !Number.isSafeInteger(at)) {
       throw new RangeError(
         `cannot schedule at ${at}: instants are integer microseconds not before now (${this.#now})`,
@@ -69,10 +79,12 @@ export class EventQueue {
     if (slot === undefined) {
       slot = this.#callbacks.length;
       if (slot >= SLOT_LIMIT) throw new RangeError(`more than ${SLOT_LIMIT} pending events`);
-      this.#callbacks.push(callback);
+      this.#callbacks.push(callback as (argument: unknown) => void);
+      this.#arguments.push(argument);
       if (slot >= this.#generation.length) this.#generation = grow(this.#generation, slot + 1);
     } else {
-      this.#callbacks[slot] = callback;
+      this.#callbacks[slot] = callback as (argument: unknown) => void;
+      this.#arguments[slot] = argument;
     }
     this.#push(at, this.#sequence++, slot);
     this.#live++;
@@ -90,6 +102,7 @@ export class EventQueue {
     const generation = Math.floor(handle / SLOT_LIMIT);
     if (this.#generation[slot] !== generation || this.#callbacks[slot] === undefined) return false;
     this.#callbacks[slot] = undefined;
+    this.#arguments[slot] = undefined;
     this.#live--;
     if (this.#size > 64 && this.#size > 2 * this.#live) this.#compact();
     return true;
@@ -112,12 +125,13 @@ export class EventQueue {
       const slot = this.#heapSlot[0] as number;
       this.#popTop();
       const callback = this.#callbacks[slot];
+      const argument = this.#arguments[slot];
       this.#release(slot);
       if (callback === undefined) continue;
       this.#live--;
       this.#now = time;
       this.#executed++;
-      callback();
+      callback(argument);
       return true;
     }
   }
@@ -134,6 +148,7 @@ export class EventQueue {
 
   #release(slot: number): void {
     this.#callbacks[slot] = undefined;
+    this.#arguments[slot] = undefined;
     this.#generation[slot] = ((this.#generation[slot] as number) + 1) % 0x4000_0000; // keeps handles below 2^53
     this.#free.push(slot);
   }

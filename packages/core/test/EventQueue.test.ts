@@ -23,6 +23,22 @@ describe('EventQueue', () => {
     expect(queue.now).toBe(5);
   });
 
+  it('calls a scheduleWith entry with its argument, ordered with schedule entries, and cancels it', () => {
+    const queue = new EventQueue();
+    const order: string[] = [];
+    const record = (name: string): void => {
+      order.push(name);
+    };
+    queue.scheduleWith(7, record, 'b');
+    queue.schedule(7, () => order.push('c'));
+    queue.scheduleWith(3, record, 'a');
+    const cancelled = queue.scheduleWith(5, record, 'never');
+    expect(queue.cancel(cancelled)).toBe(true);
+    while (queue.step());
+    expect(order).toEqual(['a', 'b', 'c']);
+    expect(queue.now).toBe(7);
+  });
+
   const SEED = 20261127;
   it(`matches a sorted reference under arbitrary schedules and cancellations (seed ${SEED})`, () => {
     fc.assert(

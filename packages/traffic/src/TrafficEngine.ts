@@ -19,7 +19,7 @@ import {
   type LoadBalancingPolicy,
 } from '@knsim/kube-proxy';
 import { IngressController } from '@knsim/ingress';
-import { Network } from './Network.js';
+import { Network, type Hop } from './Network.js';
 import type { BackendCounter, TrafficMetrics, WorkloadRecorder } from './TrafficMetrics.js';
 import type { ResolvedServer, ResolvedWorkload, ResolvedNetwork } from './TrafficSpec.js';
 
@@ -42,6 +42,8 @@ interface Connection {
   readonly clientNode: string | undefined;
   readonly backendPod: string;
   readonly backendNode: string;
+  /** The hop between the client's node and the backend's (its latency is drawn per packet). */
+  readonly hop: Hop;
   /** The backend pod's slot (its records and server, cached per state). */
   readonly backendSlot: PodSlot;
   /** This workload's counters of the backend pod. */
@@ -93,6 +95,8 @@ interface Request {
   /** The server serving it, and its place in that server's `inService` list (see `#serve`). */
   servedBy: ServerRuntime | undefined;
   serviceIndex: number;
+  /** The end of its service (cancelled if the server dies first). */
+  serviceEnd: TimerHandle | undefined;
 }
 
 interface ServerRuntime {
@@ -154,10 +158,10 @@ interface ClientSlot {
   readonly pod: PodSlot | undefined;
   /**
    * The data plane's results this client got lately (one per backend while the cluster state
-   * holds), each followed by its backend's target and its release hook: a short scan of one
-   * array instead of map lookups.
+   * holds), each followed by its backend's target, its release hook and the hop to the backend:
+   * a short scan of one array instead of map lookups.
    */
-  readonly seen: (ConnectResult | BackendTarget | ConnectResult['release'])[];
+  readonly seen: (ConnectResult | BackendTarget | ConnectResult['release'] | Hop)[];
   /** The client's path through the data plane to the target address it last resolved. */
   route: ConnectRoute | undefined;
   routeIp: string | undefined;
@@ -165,6 +169,8 @@ interface ClientSlot {
 
 interface WorkloadRuntime {
   readonly spec: ResolvedWorkload;
+  /** The instant of its next open-loop arrival (scheduled with the workload as argument). */
+  nextArrival: Instant;
   readonly arrivals: RandomStream;
   readonly picks: RandomStream;
   clients: ClientSlot[] | undefined;
@@ -200,6 +206,8 @@ interface ResolvedTarget {
 }
 
 const NO_DELAY = 0;
+// A client's `seen` entry: result, backend target, release hook, hop.
+const SEEN_ENTRY = 4;
 
 /** The `namespace/name` of a Service named by `service/NS/NAME` or by its DNS name, if it is one. */
 function serviceOfHost(host: string, domain: string): string | undefined {
@@ -259,6 +267,7 @@ export class TrafficEngine {
       const from = spec.from;
       this.#workloads.push({
         spec,
+        nextArrival: 0,
         arrivals: this.cluster.sim.rng(`traffic/arrivals/${spec.name}`),
         picks: this.cluster.sim.rng(`traffic/clients/${spec.name}`),
         clients: undefined,
@@ -397,11 +406,23 @@ export class TrafficEngine {
         : SECOND / spec.arrival.rate;
     const at = after + Math.max(1, Math.round(gap));
     if (spec.stop !== undefined && at > spec.stop) return;
-    this.#at(at, () => {
-      this.#send(workload, undefined);
-      this.#scheduleArrival(workload, at);
-    });
+    workload.nextArrival = at;
+    this.cluster.sim.queue.scheduleWith(Math.max(at, this.cluster.now), this.#arrival, workload);
   }
+
+  // The per-request events call these with their request (or workload): no closure per request.
+  readonly #arrival = (workload: WorkloadRuntime): void => {
+    const at = workload.nextArrival;
+    this.#send(workload, undefined);
+    this.#scheduleArrival(workload, at);
+  };
+
+  readonly #arrivalAtServer = (request: Request): void => {
+    const connection = request.connection;
+    if (!request.done && connection !== undefined) this.#arrive(request, connection);
+  };
+
+  readonly #serviceDone = (request: Request): void => this.#served(request);
 
   #clientsOf(workload: WorkloadRuntime, state: ClusterState): ClientSlot[] {
     if (this.#clientsDirty) {
@@ -504,6 +525,7 @@ export class TrafficEngine {
       why: undefined,
       servedBy: undefined,
       serviceIndex: -1,
+      serviceEnd: undefined,
       user,
     };
     this.#attempt(request);
@@ -716,17 +738,21 @@ export class TrafficEngine {
   #seenAt(client: ClientSlot | undefined, result: ConnectResult): number {
     if (client === undefined) return -1;
     const seen = client.seen;
-    for (let i = 0; i < seen.length; i += 3) if (seen[i] === result) return i;
+    for (let i = 0; i < seen.length; i += SEEN_ENTRY) if (seen[i] === result) return i;
     return -1;
   }
 
-  /** The workload's target for the pod a result connected to, remembered for the client. */
+  /**
+   * The workload's target for the pod a result connected to and the hop to it from the client's
+   * node, remembered for the client.
+   */
   #backendTarget(
     workload: WorkloadRuntime,
     result: ConnectResult,
     client: ClientSlot | undefined,
+    clientNode: string | undefined,
     state: ClusterState,
-  ): BackendTarget {
+  ): { target: BackendTarget; hop: Hop } {
     const backend = result.backend as { readonly ip: string; readonly port: number; readonly pod: string };
     const id = `${backend.ip}:${backend.port}`;
     const key = `${backend.pod}\u0000${id}`;
@@ -744,12 +770,13 @@ export class TrafficEngine {
       };
       workload.targets.set(key, target);
     }
+    const hop = this.network.hop(state, clientNode, target.node);
     if (client !== undefined) {
       // New results come with each new cluster state; old ones are dropped in one go.
-      if (client.seen.length >= 96) client.seen.length = 0;
-      client.seen.push(result, target, result.release);
+      if (client.seen.length >= 32 * SEEN_ENTRY) client.seen.length = 0;
+      client.seen.push(result, target, result.release, hop);
     }
-    return target;
+    return { target, hop };
   }
 
   #onConnect(
@@ -767,7 +794,8 @@ export class TrafficEngine {
       const seen = (clientSlot as ClientSlot).seen;
       const target = seen[at + 1] as BackendTarget;
       const release = seen[at + 2] as ConnectResult['release'];
-      return this.#connectTo(request, target, release, client, clientNode, resolveDelay, state);
+      const hop = seen[at + 3] as Hop;
+      return this.#connectTo(request, target, release, hop, client, clientNode, resolveDelay);
     }
     const proxyNode = result.node ?? clientNode;
     if (result.result === 'connected' && result.backend !== null && result.backend.pod === null)
@@ -790,8 +818,8 @@ export class TrafficEngine {
       if (result.result === 'denied') request.denied = true;
       return this.#timeoutAt(request, result.reason);
     }
-    const target = this.#backendTarget(request.workload, result, clientSlot, state);
-    this.#connectTo(request, target, result.release, client, clientNode, resolveDelay, state);
+    const { target, hop } = this.#backendTarget(request.workload, result, clientSlot, clientNode, state);
+    this.#connectTo(request, target, result.release, hop, client, clientNode, resolveDelay);
   }
 
   /** A new connection to a backend pod the data plane connected the client to. */
@@ -799,17 +827,17 @@ export class TrafficEngine {
     request: Request,
     target: BackendTarget,
     release: ConnectResult['release'],
+    hop: Hop,
     client: string,
     clientNode: string | undefined,
     resolveDelay: Duration,
-    state: ClusterState,
   ): void {
     const spec = request.workload.spec;
     const backendPod = target.pod;
     const backendSlot = target.slot;
     const backendNode = target.node;
     if (this.network.lost()) return this.#timeoutAt(request, 'connection attempt lost (packet loss)');
-    const handshake = resolveDelay + 2 * this.network.oneWay(state, clientNode, backendNode);
+    const handshake = resolveDelay + 2 * this.network.sample(hop);
     const maxAge =
       spec.maxAge === undefined
         ? Number.POSITIVE_INFINITY
@@ -820,6 +848,7 @@ export class TrafficEngine {
       clientNode,
       backendPod,
       backendNode,
+      hop,
       backendSlot,
       counter: target.counter,
       backend: target.id,
@@ -894,17 +923,14 @@ export class TrafficEngine {
   }
 
   #onConnection(request: Request, connection: Connection, delay: Duration): void {
-    const state = this.cluster.state;
     request.connection = connection;
     connection.inFlight++;
     connection.counter?.request();
-    const toServer = delay + this.network.oneWay(state, connection.clientNode, connection.backendNode);
+    const toServer = delay + this.network.sample(connection.hop);
     // `#after` inlined: one closure per request fewer on the per-request path.
     const at = this.cluster.now + Math.max(0, Math.round(toServer));
     if (at >= request.deadline) return this.#timeoutAt(request);
-    this.#at(at, () => {
-      if (!request.done) this.#arrive(request, connection);
-    });
+    this.cluster.sim.queue.scheduleWith(Math.max(at, this.cluster.now), this.#arrivalAtServer, request);
   }
 
   #arrive(request: Request, connection: Connection): void {
@@ -990,41 +1016,48 @@ export class TrafficEngine {
     const serviceTime = sampleDuration(server.serviceTime, this.#rng);
     const done = this.cluster.now + serviceTime;
     if (done >= request.deadline) this.#timeoutAt(request, `${server.pod} did not answer in time`);
-    this.#at(done, () => {
-      if (request.servedBy !== server) return; // the server died meanwhile
-      const last = server.inService.pop() as Request;
-      if (last !== request) {
-        server.inService[request.serviceIndex] = last;
-        last.serviceIndex = request.serviceIndex;
-      }
-      request.servedBy = undefined;
-      server.busy--;
-      this.#next(server);
-      if (request.done) return;
-      const connection = request.connection as Connection;
-      const state = this.cluster.state;
-      // Through an Ingress controller the response goes back over the controller's node.
-      const back = Math.max(
-        0,
-        Math.round(
-          request.upstreamNode === undefined
-            ? this.network.oneWay(state, connection.backendNode, connection.clientNode)
-            : this.network.oneWay(state, request.upstreamNode, connection.backendNode) +
-                this.network.oneWay(state, connection.backendNode, connection.clientNode),
-        ),
-      );
-      const at = this.cluster.now + back;
-      // Nothing can happen to a response on its way back that knsim models, so a request on its
-      // own connection is settled now, at its arrival time: one event fewer per request. Sampled
-      // requests keep the event, whose log entry must carry the real time.
-      if (
-        at < request.deadline &&
-        request.workload.spec.mode === 'per-request' &&
-        request.workload.spec.sample === 0
-      )
-        return this.#finish(request, 'ok', at);
-      this.#after(back, request, () => this.#finish(request, 'ok'));
-    });
+    request.serviceEnd = this.cluster.sim.queue.scheduleWith(
+      Math.max(done, this.cluster.now),
+      this.#serviceDone,
+      request,
+    );
+  }
+
+  /** A request's service ended (a server that dies cancels this first, see `#serverGone`). */
+  #served(request: Request): void {
+    const server = request.servedBy as ServerRuntime;
+    request.serviceEnd = undefined;
+    const last = server.inService.pop() as Request;
+    if (last !== request) {
+      server.inService[request.serviceIndex] = last;
+      last.serviceIndex = request.serviceIndex;
+    }
+    request.servedBy = undefined;
+    server.busy--;
+    this.#next(server);
+    if (request.done) return;
+    const connection = request.connection as Connection;
+    // Through an Ingress controller the response goes back over the controller's node.
+    const back = Math.max(
+      0,
+      Math.round(
+        request.upstreamNode === undefined
+          ? this.network.sample(connection.hop)
+          : this.network.oneWay(this.cluster.state, request.upstreamNode, connection.backendNode) +
+              this.network.sample(connection.hop),
+      ),
+    );
+    const at = this.cluster.now + back;
+    // Nothing can happen to a response on its way back that knsim models, so a request on its
+    // own connection is settled now, at its arrival time: one event fewer per request. Sampled
+    // requests keep the event, whose log entry must carry the real time.
+    if (
+      at < request.deadline &&
+      request.workload.spec.mode === 'per-request' &&
+      request.workload.spec.sample === 0
+    )
+      return this.#finish(request, 'ok', at);
+    this.#after(back, request, () => this.#finish(request, 'ok'));
   }
 
   #next(server: ServerRuntime): void {
@@ -1066,7 +1099,11 @@ export class TrafficEngine {
     const server = slot.server;
     if (server !== undefined) {
       slot.server = undefined;
-      for (const request of server.inService) request.servedBy = undefined;
+      for (const request of server.inService) {
+        request.servedBy = undefined;
+        if (request.serviceEnd !== undefined) this.cluster.sim.queue.cancel(request.serviceEnd);
+        request.serviceEnd = undefined;
+      }
       for (const request of [...server.inService, ...server.queue]) {
         if (outcome === 'reset') this.#failOrRetry(request, 'reset', `connection reset: ${pod} stopped`);
         else this.#timeoutAt(request, `${pod}'s node went down`); // no answer will come
