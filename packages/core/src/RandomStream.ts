@@ -47,7 +47,10 @@ export class RandomStream {
   #s1: number;
   #s2: number;
   #c = 1;
-  #spareNormal: number | undefined;
+  // Box-Muller's second value, kept for the next normal(); a number field with a flag beside it
+  // (not `number | undefined`) stays an unboxed double, so keeping it allocates nothing.
+  #spareNormal = 0;
+  #hasSpareNormal = false;
 
   constructor(
     readonly seed: string,
@@ -111,16 +114,16 @@ export class RandomStream {
 
   /** A normal sample (Box-Muller; the second value of each pair is kept for the next call). */
   normal(mean = 0, stddev = 1): number {
-    if (this.#spareNormal !== undefined) {
-      const spare = this.#spareNormal;
-      this.#spareNormal = undefined;
-      return mean + stddev * spare;
+    if (this.#hasSpareNormal) {
+      this.#hasSpareNormal = false;
+      return mean + stddev * this.#spareNormal;
     }
     let u = 0;
     while (u === 0) u = this.#next();
     const v = this.#next();
     const radius = Math.sqrt(-2 * Math.log(u));
     this.#spareNormal = radius * Math.sin(2 * Math.PI * v);
+    this.#hasSpareNormal = true;
     return mean + stddev * radius * Math.cos(2 * Math.PI * v);
   }
 

@@ -110,7 +110,13 @@ export class Store<S, E extends EventShape> {
     return fold(this.projection, this.#events.slice(snapshot.index, end), snapshot.state);
   }
 
+  // The check alone, so a read with nothing pending allocates nothing (the fold's closure would
+  // make every call allocate its context).
   #flush(): void {
+    if (this.#folded < this.#events.length) this.#fold();
+  }
+
+  #fold(): void {
     const events = this.#events;
     const evolve = this.projection.evolve;
     while (this.#folded < events.length) {

@@ -206,6 +206,7 @@ interface ResolvedTarget {
 }
 
 const NO_DELAY = 0;
+const NEVER = Number.POSITIVE_INFINITY;
 // A client's `seen` entry: result, backend target, release hook, hop.
 const SEEN_ENTRY = 4;
 
@@ -429,44 +430,46 @@ export class TrafficEngine {
       for (const w of this.#workloads) w.clients = undefined;
       this.#clientsDirty = false;
     }
-    if (workload.clients === undefined) {
-      const from = workload.spec.from;
-      let keys: string[];
-      if ('external' in from) {
-        keys = (from.external.ips ?? ['203.0.113.10']).map((ip) => `external:${ip}`);
-      } else {
-        const namespace = from.pods.namespace;
-        const clients: string[] = [];
-        const candidates =
-          namespace === undefined ? state.pods.keys() : this.cluster.index.podsInNamespace(namespace);
-        for (const key of candidates) {
-          const pod = state.pods.get(key);
-          if (pod !== undefined && workload.matcher?.(pod.labels) === true) clients.push(pod.key);
-        }
-        keys = clients.sort();
+    return workload.clients ?? this.#listClients(workload, state);
+  }
+
+  #listClients(workload: WorkloadRuntime, state: ClusterState): ClientSlot[] {
+    const from = workload.spec.from;
+    let keys: string[];
+    if ('external' in from) {
+      keys = (from.external.ips ?? ['203.0.113.10']).map((ip) => `external:${ip}`);
+    } else {
+      const namespace = from.pods.namespace;
+      const clients: string[] = [];
+      const candidates =
+        namespace === undefined ? state.pods.keys() : this.cluster.index.podsInNamespace(namespace);
+      for (const key of candidates) {
+        const pod = state.pods.get(key);
+        if (pod !== undefined && workload.matcher?.(pod.labels) === true) clients.push(pod.key);
       }
-      workload.clients = keys.map((key) => {
-        let slot = workload.slots.get(key);
-        if (slot === undefined) {
-          const pod = key.startsWith('external:') ? undefined : this.#slot(key);
-          workload.slots.set(
-            key,
-            (slot = {
-              state: undefined,
-              record: undefined,
-              running: false,
-              node: undefined,
-              key,
-              pod,
-              seen: [],
-              route: undefined,
-              routeIp: undefined,
-            }),
-          );
-        }
-        return slot;
-      });
+      keys = clients.sort();
     }
+    workload.clients = keys.map((key) => {
+      let slot = workload.slots.get(key);
+      if (slot === undefined) {
+        const pod = key.startsWith('external:') ? undefined : this.#slot(key);
+        workload.slots.set(
+          key,
+          (slot = {
+            state: undefined,
+            record: undefined,
+            running: false,
+            node: undefined,
+            key,
+            pod,
+            seen: [],
+            route: undefined,
+            routeIp: undefined,
+          }),
+        );
+      }
+      return slot;
+    });
     return workload.clients;
   }
 
@@ -569,9 +572,7 @@ export class TrafficEngine {
     if (target.ip === undefined) {
       // Still resolving when the client gives up: the request failed in DNS, not at the server.
       request.inDns = true;
-      return this.#after(target.delay, request, () =>
-        this.#failOrRetry(request, 'dns_failure', `${spec.host} did not resolve`),
-      );
+      return this.#failOrRetryAfter(target.delay, request, 'dns_failure', `${spec.host} did not resolve`);
     }
     request.inDns = false;
     if (clientPod === undefined) {
@@ -624,12 +625,11 @@ export class TrafficEngine {
     const balancer = spec.clientBalancer as NonNullable<ResolvedWorkload['clientBalancer']>;
     const backends = this.#readyEndpoints(workload.balancedService, spec.port, state);
     if (backends.length === 0)
-      return this.#after(0, request, () =>
-        this.#failOrRetry(
-          request,
-          'no_endpoints',
-          `${workload.balancedService ?? spec.host} has no ready endpoints`,
-        ),
+      return this.#failOrRetryAfter(
+        0,
+        request,
+        'no_endpoints',
+        `${workload.balancedService ?? spec.host} has no ready endpoints`,
       );
     let policy = workload.balancers.get(client);
     if (policy === undefined) {
@@ -643,12 +643,11 @@ export class TrafficEngine {
     const sourceIp = clientPod?.podIP ?? client.slice('external:'.length);
     const picked = policy.pick(backends, { sourceIp, now: this.cluster.now });
     if (picked === undefined)
-      return this.#after(0, request, () =>
-        this.#failOrRetry(
-          request,
-          'no_endpoints',
-          `${workload.balancedService ?? spec.host} has no ready endpoints`,
-        ),
+      return this.#failOrRetryAfter(
+        0,
+        request,
+        'no_endpoints',
+        `${workload.balancedService ?? spec.host} has no ready endpoints`,
       );
     policy.onStart?.(picked, this.cluster.now);
     request.balanced = { policy, backend: picked };
@@ -804,12 +803,11 @@ export class TrafficEngine {
       result.release?.(this.cluster.now, 0, false);
       const toProxy = resolveDelay + 2 * this.network.oneWay(state, clientNode, proxyNode ?? clientNode);
       if (result.result === 'refused') {
-        return this.#after(toProxy, request, () =>
-          this.#failOrRetry(
-            request,
-            result.reason === 'no endpoints (REJECT)' ? 'no_endpoints' : 'refused',
-            result.reason,
-          ),
+        return this.#failOrRetryAfter(
+          toProxy,
+          request,
+          result.reason === 'no endpoints (REJECT)' ? 'no_endpoints' : 'refused',
+          result.reason,
         );
       }
       // Dropped or unroutable: nothing answers; the client gives up at its timeout.
@@ -852,7 +850,8 @@ export class TrafficEngine {
       backendSlot,
       counter: target.counter,
       backend: target.id,
-      expiresAt: this.cluster.now + Math.round(maxAge),
+      // A shared constant for "never": computing now + Infinity would box a new number each time.
+      expiresAt: spec.maxAge === undefined ? NEVER : this.cluster.now + Math.round(maxAge),
       openedAt: this.cluster.now,
       release,
       generation: backendSlot.generation,
@@ -900,7 +899,7 @@ export class TrafficEngine {
     this.metrics.request(spec.name, id, name);
     const delay = resolveDelay + 2 * oneWay() + 2 * oneWay();
     result.release?.(this.cluster.now + delay, delay, true);
-    this.#after(delay, request, () => this.#finish(request, 'ok'));
+    this.#finishAfter(delay, request);
   }
 
   #pooledConnection(workload: WorkloadRuntime, client: string): Connection | undefined {
@@ -974,8 +973,11 @@ export class TrafficEngine {
     if (response.status !== 200 || response.pod === null) {
       const back = this.network.oneWay(state, controllerNode, connection.clientNode);
       const outcome: RequestOutcome = response.status === null ? 'refused' : `http_${response.status}`;
-      return this.#after(back, request, () =>
-        this.#failOrRetry(request, outcome, `ingress controller ${controller.key}: ${response.reason}`),
+      return this.#failOrRetryAfter(
+        back,
+        request,
+        outcome,
+        `ingress controller ${controller.key}: ${response.reason}`,
       );
     }
     const upstream = this.#pod(state, response.pod);
@@ -987,8 +989,10 @@ export class TrafficEngine {
     const counter = this.#counter(request.workload, upstream.key);
     counter.request();
     if (response.attempts.at(-1)?.reason !== 'reused keep-alive connection') counter.connection();
-    this.#after(this.network.oneWay(state, controllerNode, upstreamNode), request, () =>
-      this.#arriveUpstream(request, upstream.key),
+    this.#arriveUpstreamAfter(
+      this.network.oneWay(state, controllerNode, upstreamNode),
+      request,
+      upstream.key,
     );
   }
 
@@ -1057,7 +1061,7 @@ export class TrafficEngine {
       request.workload.spec.sample === 0
     )
       return this.#finish(request, 'ok', at);
-    this.#after(back, request, () => this.#finish(request, 'ok'));
+    this.#finishAfter(back, request);
   }
 
   #next(server: ServerRuntime): void {
@@ -1123,6 +1127,25 @@ export class TrafficEngine {
     connection.closed = true;
     if (connection.registered) this.#connectionsByBackendPod.get(connection.backendPod)?.delete(connection);
     connection.release?.(this.cluster.now, this.cluster.now - connection.openedAt, ok && !connection.broken);
+  }
+
+  // The closures of rare paths live in methods of their own: a closure anywhere in a method makes
+  // every call of it allocate a context, and the per-request methods should allocate nothing.
+
+  #failOrRetryAfter(delay: Duration, request: Request, outcome: RequestOutcome, why?: string): void {
+    this.#after(delay, request, () => this.#failOrRetry(request, outcome, why));
+  }
+
+  #finishAfter(delay: Duration, request: Request): void {
+    this.#after(delay, request, () => this.#finish(request, 'ok'));
+  }
+
+  #arriveUpstreamAfter(delay: Duration, request: Request, pod: string): void {
+    this.#after(delay, request, () => this.#arriveUpstream(request, pod));
+  }
+
+  #sendAt(at: Instant, workload: WorkloadRuntime, user: number | undefined): void {
+    this.#at(at, () => this.#send(workload, user));
   }
 
   /** Runs `callback` after `delay` unless the request ends first; past its deadline it times out. */
@@ -1217,7 +1240,7 @@ export class TrafficEngine {
       const think = sampleDuration(workload.spec.arrival.thinkTime, workload.arrivals);
       const next = at + think;
       if (workload.spec.stop === undefined || next <= workload.spec.stop)
-        this.#at(next, () => this.#send(workload, request.user));
+        this.#sendAt(next, workload, request.user);
     }
   }
 }
