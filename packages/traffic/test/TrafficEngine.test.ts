@@ -242,6 +242,45 @@ describe('TrafficEngine sampled requests', () => {
     expect(sampled.some((e) => e.reason?.includes('source pod') === true)).toBe(false);
   });
 
+  it('a request whose server dies mid-service and is served again elsewhere ends when the second service does', () => {
+    const sampledOf = (cluster: Cluster) =>
+      cluster.sim.log.events.filter((e) => e.type === ('RequestSampled' as never)) as unknown as {
+        outcome: string;
+        latency: number;
+        pod: string;
+      }[];
+    const options = {
+      seed: 21,
+      servers: 2,
+      clients: 1,
+      workload: {
+        arrival: { constant: { rate: 1 } },
+        timeout: '2s',
+        retries: { attempts: 3, backoff: '1ms' },
+        sample: 1,
+      },
+      server: { serviceTime: '100ms' },
+      duration: 1.5,
+    } as const;
+    // The same seed sends the first request (at 1 s) to the same pod until something differs.
+    const [undisturbed] = sampledOf(run(options).cluster);
+    expect(undisturbed?.latency).toBeLessThan(110_000);
+    const victim = undisturbed!.pod;
+    const { cluster } = run({
+      ...options,
+      during: (c) => {
+        c.runFor(SECOND + 20_000);
+        c.killPod('shop', victim.slice('shop/'.length));
+      },
+    });
+    const [first] = sampledOf(cluster);
+    // Reset 20 ms into its service, retried, served in full by the other pod: not ended early
+    // when the first service would have ended.
+    expect(first?.outcome).toBe('ok');
+    expect(first?.pod).not.toBe(victim);
+    expect(first?.latency).toBeGreaterThan(120_000);
+  });
+
   it("spreads the workload's rate over the clients that can send: none from a crashed node", () => {
     const quiet = run({
       seed: 12,
