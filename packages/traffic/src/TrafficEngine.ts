@@ -92,9 +92,10 @@ interface Request {
   balanced: { readonly policy: LoadBalancingPolicy; readonly backend: Backend } | undefined;
   /** Why it failed, or what it was left waiting for (a timeout's reason); undefined while fine. */
   why: string | undefined;
-  /** The server serving it, and its place in that server's `inService` list (see `#serve`). */
+  /** The server serving it, and its neighbours in that server's list of requests in service. */
   servedBy: ServerRuntime | undefined;
-  serviceIndex: number;
+  servedPrevious: Request | undefined;
+  servedNext: Request | undefined;
   /** The end of its service (cancelled if the server dies first). */
   serviceEnd: TimerHandle | undefined;
 }
@@ -107,9 +108,14 @@ interface ServerRuntime {
   readonly queueLimit: number;
   readonly onTermination: ResolvedServer['onTermination'];
   busy: number;
+  /** Requests waiting for a worker; `waiting` is its length, read without touching the array. */
   readonly queue: Request[];
-  /** Requests in service; each knows its index (swap-remove keeps add and remove O(1)). */
-  readonly inService: Request[];
+  waiting: number;
+  /**
+   * The requests in service, linked through themselves (adding and removing one touches no other
+   * object than its neighbours, and usually there are none).
+   */
+  serving: Request | undefined;
 }
 
 /**
@@ -527,7 +533,8 @@ export class TrafficEngine {
       balanced: undefined,
       why: undefined,
       servedBy: undefined,
-      serviceIndex: -1,
+      servedPrevious: undefined,
+      servedNext: undefined,
       serviceEnd: undefined,
       user,
     };
@@ -947,8 +954,9 @@ export class TrafficEngine {
       return this.#failOrRetry(request, 'reset', `connection reset: ${slot.key} is terminating`);
     request.serverPod = slot.key;
     if (server.busy < server.concurrency) this.#serve(server, request);
-    else if (server.queue.length < server.queueLimit) {
+    else if (server.waiting < server.queueLimit) {
       server.queue.push(request);
+      server.waiting++;
       this.#timeoutAt(request, `queued at ${slot.key} (all ${server.concurrency} workers busy)`);
     } else this.#failOrRetry(request, 'refused', `${slot.key}'s queue is full`);
   }
@@ -1006,8 +1014,9 @@ export class TrafficEngine {
     const server = this.#server(slot, pod);
     request.serverPod = pod.key;
     if (server.busy < server.concurrency) this.#serve(server, request);
-    else if (server.queue.length < server.queueLimit) {
+    else if (server.waiting < server.queueLimit) {
       server.queue.push(request);
+      server.waiting++;
       this.#timeoutAt(request, `queued at ${slot.key} (all ${server.concurrency} workers busy)`);
     } else this.#failOrRetry(request, 'http_503', `${slot.key}'s queue is full`);
   }
@@ -1015,8 +1024,11 @@ export class TrafficEngine {
   #serve(server: ServerRuntime, request: Request): void {
     server.busy++;
     request.servedBy = server;
-    request.serviceIndex = server.inService.length;
-    server.inService.push(request);
+    const first = server.serving;
+    if (first !== undefined) first.servedPrevious = request;
+    request.servedNext = first;
+    request.servedPrevious = undefined;
+    server.serving = request;
     const serviceTime = sampleDuration(server.serviceTime, this.#rng);
     const done = this.cluster.now + serviceTime;
     if (done >= request.deadline) this.#timeoutAt(request, `${server.pod} did not answer in time`);
@@ -1031,11 +1043,13 @@ export class TrafficEngine {
   #served(request: Request): void {
     const server = request.servedBy as ServerRuntime;
     request.serviceEnd = undefined;
-    const last = server.inService.pop() as Request;
-    if (last !== request) {
-      server.inService[request.serviceIndex] = last;
-      last.serviceIndex = request.serviceIndex;
-    }
+    const previous = request.servedPrevious;
+    const next = request.servedNext;
+    if (previous === undefined) server.serving = next;
+    else previous.servedNext = next;
+    if (next !== undefined) next.servedPrevious = previous;
+    request.servedPrevious = undefined;
+    request.servedNext = undefined;
     request.servedBy = undefined;
     server.busy--;
     this.#next(server);
@@ -1065,7 +1079,8 @@ export class TrafficEngine {
   }
 
   #next(server: ServerRuntime): void {
-    while (server.busy < server.concurrency && server.queue.length > 0) {
+    while (server.busy < server.concurrency && server.waiting > 0) {
+      server.waiting--;
       const waiting = server.queue.shift() as Request;
       if (!waiting.done) this.#serve(server, waiting);
     }
@@ -1088,7 +1103,8 @@ export class TrafficEngine {
         onTermination: spec.onTermination,
         busy: 0,
         queue: [],
-        inService: [],
+        waiting: 0,
+        serving: undefined,
       };
       slot.server = server;
     }
@@ -1103,17 +1119,25 @@ export class TrafficEngine {
     const server = slot.server;
     if (server !== undefined) {
       slot.server = undefined;
-      for (const request of server.inService) {
+      // In service, oldest first (the list holds the newest first), then the queue.
+      const serving: Request[] = [];
+      for (let request = server.serving; request !== undefined; request = request.servedNext)
+        serving.push(request);
+      serving.reverse();
+      for (const request of serving) {
         request.servedBy = undefined;
+        request.servedPrevious = undefined;
+        request.servedNext = undefined;
         if (request.serviceEnd !== undefined) this.cluster.sim.queue.cancel(request.serviceEnd);
         request.serviceEnd = undefined;
       }
-      for (const request of [...server.inService, ...server.queue]) {
+      server.serving = undefined;
+      for (const request of [...serving, ...server.queue]) {
         if (outcome === 'reset') this.#failOrRetry(request, 'reset', `connection reset: ${pod} stopped`);
         else this.#timeoutAt(request, `${pod}'s node went down`); // no answer will come
       }
-      server.inService.length = 0;
       server.queue.length = 0;
+      server.waiting = 0;
     }
     for (const connection of [...(this.#connectionsByBackendPod.get(pod) ?? [])]) {
       connection.broken = true;

@@ -81,7 +81,6 @@ export class TrafficMetrics {
   // lines are fetched once per batch rather than once per request. Everything that reads, or
   // records otherwise, files them first. Each workload's outcomes keep their order and nothing
   // a workload records depends on another's, so results are exactly those of filing each at once.
-  readonly #pending: (WorkloadMetrics | undefined)[] = new Array<WorkloadMetrics | undefined>(PENDING);
   readonly #pendingIds = new Int32Array(PENDING);
   readonly #order = new Int32Array(PENDING);
   #starts = new Int32Array(1);
@@ -96,16 +95,9 @@ export class TrafficMetrics {
     this.#window = options.window ?? 1_000_000;
   }
 
-  #enqueue(
-    metrics: WorkloadMetrics,
-    outcome: string,
-    latency: Duration,
-    at: Instant,
-    reason: string | undefined,
-  ): void {
+  #enqueue(id: number, outcome: string, latency: Duration, at: Instant, reason: string | undefined): void {
     const i = this.#pendingCount;
-    this.#pending[i] = metrics;
-    this.#pendingIds[i] = metrics.id;
+    this.#pendingIds[i] = id;
     this.#pendingReasons[i] = reason;
     this.#pendingOutcomes[i] = outcome;
     this.#pendingAt[i] = at;
@@ -138,7 +130,7 @@ export class TrafficMetrics {
     }
     for (let k = 0; k < count; k++) {
       const i = order[k] as number;
-      const metrics = this.#pending[i] as WorkloadMetrics;
+      const metrics = this.#byId[ids[i] as number] as WorkloadMetrics;
       const outcome = this.#pendingOutcomes[i] as string;
       metrics.windows.record(
         this.#pendingAt[i] as number,
@@ -147,7 +139,6 @@ export class TrafficMetrics {
       );
       const reason = this.#pendingReasons[i];
       if (reason !== undefined && outcome !== 'ok') countReason(metrics, outcome, reason);
-      this.#pending[i] = undefined;
       this.#pendingReasons[i] = undefined;
     }
   }
@@ -175,13 +166,35 @@ export class TrafficMetrics {
    */
   recorder(workload: string): WorkloadRecorder {
     const metrics = this.#of(workload);
-    return {
-      outcome: (outcome, latency, at, reason) => this.#enqueue(metrics, outcome, latency, at, reason),
-      request: (pod) => metrics.pods.recordRequest(pod),
-      connection: (pod) => metrics.pods.recordConnectionOpen(pod),
-      backend: (pod) => metrics.pods.tally(pod),
-    };
+    return new this.#Recorder(this, metrics.id, metrics);
   }
+
+  // One object per workload (not closures over it): recording an outcome reads the recorder and
+  // the pending arrays, nothing of the workload's metrics. Declared in the class body to reach
+  // `#enqueue`.
+  readonly #Recorder = class implements WorkloadRecorder {
+    constructor(
+      readonly owner: TrafficMetrics,
+      readonly id: number,
+      readonly metrics: WorkloadMetrics,
+    ) {}
+
+    outcome(outcome: string, latency: Duration, at: Instant, reason?: string): void {
+      this.owner.#enqueue(this.id, outcome, latency, at, reason);
+    }
+
+    request(pod: string): void {
+      this.metrics.pods.recordRequest(pod);
+    }
+
+    connection(pod: string): void {
+      this.metrics.pods.recordConnectionOpen(pod);
+    }
+
+    backend(pod: string): BackendCounter {
+      return this.metrics.pods.tally(pod);
+    }
+  };
 
   outcome(
     workload: string,
