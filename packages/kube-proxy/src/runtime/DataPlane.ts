@@ -429,12 +429,20 @@ export class DataPlane {
     // affinity) by picked backend (with its release hook), or by endpoint when no policy picked.
     byIndex: (ConnectResult | undefined)[] = [];
     delivered = new Map<Backend | ProxyEndpoint | undefined, ConnectResult>();
+    policy: LoadBalancingPolicy | undefined = undefined;
+    list: readonly Backend[] = [];
+    sourceIp = '';
+    readonly destinationIp: string;
+    readonly destinationPort: number;
 
     constructor(
       readonly owner: DataPlane,
       readonly source: ConnectSource,
       readonly target: ConnectTarget,
-    ) {}
+    ) {
+      this.destinationIp = target.ip;
+      this.destinationPort = target.port;
+    }
 
     connect(): ConnectResult {
       return this.owner.#connectRoute(this);
@@ -451,6 +459,43 @@ export class DataPlane {
       route.validUntil = this.#stableUntil;
       route.byIndex = [];
       route.delivered = new Map();
+      route.policy = undefined;
+      if ('kind' in decision) {
+        const policy = this.#prepare(decision);
+        if (
+          !decision.affinity &&
+          decision.counts === false &&
+          this.cluster.config.proxy.mode !== 'ipvs' &&
+          route.target.sourcePort === undefined
+        ) {
+          route.policy = policy;
+          route.list = decision.backendList as readonly Backend[];
+          route.sourceIp = decision.sourceIp;
+        }
+      }
+    }
+    const policy = route.policy;
+    if (policy !== undefined) {
+      // The usual case in iptables and nftables modes: what `#pick` does, from the route's own
+      // fields. Policies pick from the list built for the decision, whose positions name results.
+      const list = route.list;
+      const context = this.#pickContext;
+      context.sourceIp = route.sourceIp;
+      context.destinationIp = route.destinationIp;
+      context.destinationPort = route.destinationPort;
+      context.now = now;
+      const picked = policy.pick(list, context);
+      const index =
+        picked === undefined
+          ? -1
+          : list.length <= 64
+            ? list.indexOf(picked)
+            : (picked as EndpointBackend).index;
+      if (index >= 0) {
+        const cached = route.byIndex[index];
+        if (cached !== undefined) return cached;
+      }
+      return this.#deliverPicked(route, decision as Decision, picked, index);
     }
     if (!('kind' in decision)) return decision;
     const endpoint = this.#pick(decision, route.target, now);
@@ -466,6 +511,31 @@ export class DataPlane {
       else route.delivered.set(key, result);
     }
     this.#lastPick = undefined;
+    return result;
+  }
+
+  /** A route's first connection to the backend just picked (see `#connectRoute`), remembered. */
+  #deliverPicked(
+    route: RouteCache,
+    decision: Decision,
+    picked: Backend | undefined,
+    index: number,
+  ): ConnectResult {
+    const endpoint =
+      index >= 0
+        ? decision.eligible[index]
+        : picked === undefined
+          ? undefined
+          : ((picked as Partial<EndpointBackend>).endpoint ?? decision.backends?.byId.get(picked.id));
+    let result = index >= 0 ? undefined : route.delivered.get(endpoint);
+    if (result === undefined) {
+      this.#stableUntil = Number.POSITIVE_INFINITY;
+      result = this.#complete(decision, endpoint, route.target, NO_HOPS);
+      // A NetworkPolicy agent about to program a change makes this answer short-lived.
+      if (this.#stableUntil < route.validUntil) route.validUntil = this.#stableUntil;
+      if (index >= 0) route.byIndex[index] = result;
+      else route.delivered.set(endpoint, result);
+    }
     return result;
   }
 
@@ -667,7 +737,11 @@ export class DataPlane {
     return this.#balance(decision, target, now);
   }
 
-  #balance(decision: Decision, target: ConnectTarget, now: Instant): ProxyEndpoint | undefined {
+  /**
+   * Looks up (once per decision) the balancing policy of the decision's (node, Service port), the
+   * backend list it picks from and whether connections through it are counted.
+   */
+  #prepare(decision: Decision): LoadBalancingPolicy {
     const { portKey, eligible, programmed } = decision;
     let policy = decision.policy;
     if (policy === undefined) {
@@ -703,6 +777,19 @@ export class DataPlane {
       decision.backends = entry;
       decision.backendList = list = entry.backends;
     }
+    // Connection counts matter to IPVS (graceful termination) and to policies that read them;
+    // iptables and nftables random choice in their own modes never do, so nothing is counted.
+    decision.counts ??=
+      this.cluster.config.proxy.mode === 'ipvs' ||
+      !(policy instanceof IptablesRandomPolicy || policy instanceof NftablesRandomPolicy);
+    return policy;
+  }
+
+  #balance(decision: Decision, target: ConnectTarget, now: Instant): ProxyEndpoint | undefined {
+    const { portKey, eligible } = decision;
+    const policy = this.#prepare(decision);
+    const entry = decision.backends as NonNullable<Decision['backends']>;
+    const list = entry.backends;
     // One context object for every pick, filled in each time (policies read it during the call):
     // it stays in the cache, where one per decision would not.
     const context = this.#pickContext;
@@ -719,11 +806,6 @@ export class DataPlane {
       target.sourcePort === undefined ? context : { ...context, sourcePort: target.sourcePort },
     );
     if (picked === undefined) return undefined;
-    // Connection counts matter to IPVS (graceful termination) and to policies that read them;
-    // iptables and nftables random choice in their own modes never do, so nothing is counted.
-    decision.counts ??=
-      this.cluster.config.proxy.mode === 'ipvs' ||
-      !(policy instanceof IptablesRandomPolicy || policy instanceof NftablesRandomPolicy);
     // Outside IPVS mode, policies pick from the list built here: its positions name the backends
     // (found by identity in a short list, without reading the picked object).
     let endpoint: ProxyEndpoint | undefined;
@@ -1118,6 +1200,16 @@ interface RouteCache {
   decision: ConnectResult | Decision | undefined;
   byIndex: (ConnectResult | undefined)[];
   delivered: Map<Backend | ProxyEndpoint | undefined, ConnectResult>;
+  /**
+   * Set when a pick needs nothing but the policy, its list and the pick context (no session
+   * affinity, no IPVS destination table, no connection counts, no source port): with the fields
+   * below, a connection then reads the route, the policy and its list, not the decision.
+   */
+  policy: LoadBalancingPolicy | undefined;
+  list: readonly Backend[];
+  sourceIp: string;
+  readonly destinationIp: string;
+  readonly destinationPort: number;
 }
 
 /** A backend as the policies see it, with the endpoint it stands for and its position. */
