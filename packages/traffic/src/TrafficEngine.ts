@@ -163,11 +163,12 @@ interface ClientSlot {
   readonly key: string;
   readonly pod: PodSlot | undefined;
   /**
-   * The data plane's results this client got lately (one per backend while the cluster state
-   * holds), each followed by its backend's target, its release hook and the hop to the backend:
-   * a short scan of one array instead of map lookups.
+   * Per position of its route's results (see `ConnectRoute.connectAt`), while the route's
+   * `version` is `entriesVersion`: the backend's target, the result's release hook and the hop to
+   * the backend. A connection reads these, not the result.
    */
-  readonly seen: (ConnectResult | BackendTarget | ConnectResult['release'] | Hop)[];
+  readonly entries: (BackendTarget | ConnectResult['release'] | Hop)[];
+  entriesVersion: number;
   /** The client's path through the data plane to the target address it last resolved. */
   route: ConnectRoute | undefined;
   routeIp: string | undefined;
@@ -213,8 +214,8 @@ interface ResolvedTarget {
 
 const NO_DELAY = 0;
 const NEVER = Number.POSITIVE_INFINITY;
-// A client's `seen` entry: result, backend target, release hook, hop.
-const SEEN_ENTRY = 4;
+// A client's entry per route position: backend target, release hook, hop.
+const ENTRY = 3;
 
 /** The `namespace/name` of a Service named by `service/NS/NAME` or by its DNS name, if it is one. */
 function serviceOfHost(host: string, domain: string): string | undefined {
@@ -468,7 +469,8 @@ export class TrafficEngine {
             node: undefined,
             key,
             pod,
-            seen: [],
+            entries: [],
+            entriesVersion: -1,
             route: undefined,
             routeIp: undefined,
           }),
@@ -612,8 +614,35 @@ export class TrafficEngine {
       slot.route = route;
       slot.routeIp = target.ip;
     }
-    const result = route.connect();
-    this.#onConnect(request, result, client, clientNode, target.delay, state, slot);
+    const position = route.connectAt();
+    if (position < 0)
+      return this.#onConnect(
+        request,
+        route.lastResult as ConnectResult,
+        client,
+        clientNode,
+        target.delay,
+        state,
+      );
+    if (slot.entriesVersion !== route.version) {
+      slot.entries.length = 0;
+      slot.entriesVersion = route.version;
+    }
+    // A result this client had before (the usual case): its entry has all a connection needs.
+    const entries = slot.entries;
+    const at = position * ENTRY;
+    const known = entries[at] as BackendTarget | undefined;
+    if (known !== undefined)
+      return this.#connectTo(
+        request,
+        known,
+        entries[at + 1] as ConnectResult['release'],
+        entries[at + 2] as Hop,
+        client,
+        clientNode,
+        target.delay,
+      );
+    this.#onConnect(request, route.resultAt(position), client, clientNode, target.delay, state, slot, at);
   }
 
   /**
@@ -740,14 +769,6 @@ export class TrafficEngine {
     return { ip: record.data, delay };
   }
 
-  /** Where `result` sits in this client's `seen` list, or -1 (a short scan of identities). */
-  #seenAt(client: ClientSlot | undefined, result: ConnectResult): number {
-    if (client === undefined) return -1;
-    const seen = client.seen;
-    for (let i = 0; i < seen.length; i += SEEN_ENTRY) if (seen[i] === result) return i;
-    return -1;
-  }
-
   /**
    * The workload's target for the pod a result connected to and the hop to it from the client's
    * node, remembered for the client.
@@ -756,6 +777,7 @@ export class TrafficEngine {
     workload: WorkloadRuntime,
     result: ConnectResult,
     client: ClientSlot | undefined,
+    entry: number,
     clientNode: string | undefined,
     state: ClusterState,
   ): { target: BackendTarget; hop: Hop } {
@@ -777,10 +799,13 @@ export class TrafficEngine {
       workload.targets.set(key, target);
     }
     const hop = this.network.hop(state, clientNode, target.node);
-    if (client !== undefined) {
-      // New results come with each new cluster state; old ones are dropped in one go.
-      if (client.seen.length >= 32 * SEEN_ENTRY) client.seen.length = 0;
-      client.seen.push(result, target, result.release, hop);
+    if (client !== undefined && entry >= 0) {
+      const entries = client.entries;
+      // Filled in order of first use: make the array dense up to this entry first.
+      while (entries.length < entry) entries.push(undefined);
+      entries[entry] = target;
+      entries[entry + 1] = result.release;
+      entries[entry + 2] = hop;
     }
     return { target, hop };
   }
@@ -793,16 +818,8 @@ export class TrafficEngine {
     resolveDelay: Duration,
     state: ClusterState,
     clientSlot?: ClientSlot,
+    entry = -1,
   ): void {
-    // A result this client had before (the usual case): its target has all a connection needs.
-    const at = this.#seenAt(clientSlot, result);
-    if (at >= 0) {
-      const seen = (clientSlot as ClientSlot).seen;
-      const target = seen[at + 1] as BackendTarget;
-      const release = seen[at + 2] as ConnectResult['release'];
-      const hop = seen[at + 3] as Hop;
-      return this.#connectTo(request, target, release, hop, client, clientNode, resolveDelay);
-    }
     const proxyNode = result.node ?? clientNode;
     if (result.result === 'connected' && result.backend !== null && result.backend.pod === null)
       return this.#exchangeOutside(request, result, result.backend, clientNode, resolveDelay, state);
@@ -823,7 +840,14 @@ export class TrafficEngine {
       if (result.result === 'denied') request.denied = true;
       return this.#timeoutAt(request, result.reason);
     }
-    const { target, hop } = this.#backendTarget(request.workload, result, clientSlot, clientNode, state);
+    const { target, hop } = this.#backendTarget(
+      request.workload,
+      result,
+      clientSlot,
+      entry,
+      clientNode,
+      state,
+    );
     this.#connectTo(request, target, result.release, hop, client, clientNode, resolveDelay);
   }
 

@@ -61,6 +61,18 @@ export interface ConnectOptions {
 export interface ConnectRoute {
   /** One new connection at the cluster's current time, untraced. */
   connect(): ConnectResult;
+  /**
+   * One new connection, like `connect()`, answered with where its result sits among the route's
+   * results: a position >= 0 names the same result object (`resultAt(position)`) for as long as
+   * `version` stays the same, so a caller can keep its own data per position instead of looking
+   * results up; -1 when the result has no position (read it from `lastResult`).
+   */
+  connectAt(): number;
+  resultAt(position: number): ConnectResult;
+  /** The result of the latest `connectAt()` that answered -1. */
+  readonly lastResult: ConnectResult | undefined;
+  /** Changes (to a number no route had before) whenever the route's positions are renumbered. */
+  readonly version: number;
 }
 
 export interface ConnectTarget {
@@ -414,8 +426,22 @@ export class DataPlane {
    * through {@link DataPlane.connect} each time (their conntrack entries are per flow).
    */
   route(source: ConnectSource, target: ConnectTarget): ConnectRoute {
-    if (target.protocol === 'UDP' && target.sourcePort !== undefined)
-      return { connect: () => this.connect(source, target, { trace: false }) };
+    if (target.protocol === 'UDP' && target.sourcePort !== undefined) {
+      const connect = (): ConnectResult => this.connect(source, target, { trace: false });
+      const flow = {
+        connect,
+        connectAt: (): number => {
+          flow.lastResult = connect();
+          return -1;
+        },
+        resultAt: (position: number): ConnectResult => {
+          throw new RangeError(`a UDP flow's route has no result at position ${position}`);
+        },
+        lastResult: undefined as ConnectResult | undefined,
+        version: ++this.#routeVersions,
+      };
+      return flow;
+    }
     return new this.#Route(this, source, target);
   }
 
@@ -434,6 +460,8 @@ export class DataPlane {
     sourceIp = '';
     readonly destinationIp: string;
     readonly destinationPort: number;
+    lastResult: ConnectResult | undefined = undefined;
+    version = 0;
 
     constructor(
       readonly owner: DataPlane,
@@ -445,11 +473,25 @@ export class DataPlane {
     }
 
     connect(): ConnectResult {
+      const position = this.owner.#connectRoute(this);
+      return position >= 0 ? (this.byIndex[position] as ConnectResult) : (this.lastResult as ConnectResult);
+    }
+
+    connectAt(): number {
       return this.owner.#connectRoute(this);
+    }
+
+    resultAt(position: number): ConnectResult {
+      const result = this.byIndex[position];
+      if (result === undefined) throw new RangeError(`this route has no result at position ${position}`);
+      return result;
     }
   };
 
-  #connectRoute(route: RouteCache): ConnectResult {
+  #routeVersions = 0;
+
+  /** A route's connection: the position of its result in `route.byIndex`, or -1 and `lastResult`. */
+  #connectRoute(route: RouteCache): number {
     const now = this.cluster.now;
     const current = this.cluster.state;
     let decision = route.decision;
@@ -459,6 +501,7 @@ export class DataPlane {
       route.validUntil = this.#stableUntil;
       route.byIndex = [];
       route.delivered = new Map();
+      route.version = ++this.#routeVersions;
       route.policy = undefined;
       if ('kind' in decision) {
         const policy = this.#prepare(decision);
@@ -491,13 +534,13 @@ export class DataPlane {
           : list.length <= 64
             ? list.indexOf(picked)
             : (picked as EndpointBackend).index;
-      if (index >= 0) {
-        const cached = route.byIndex[index];
-        if (cached !== undefined) return cached;
-      }
+      if (index >= 0 && route.byIndex[index] !== undefined) return index;
       return this.#deliverPicked(route, decision as Decision, picked, index);
     }
-    if (!('kind' in decision)) return decision;
+    if (!('kind' in decision)) {
+      route.lastResult = decision;
+      return -1;
+    }
     const endpoint = this.#pick(decision, route.target, now);
     const index = this.#lastIndex;
     const key = this.#lastPick?.backend ?? endpoint;
@@ -511,16 +554,13 @@ export class DataPlane {
       else route.delivered.set(key, result);
     }
     this.#lastPick = undefined;
-    return result;
+    if (index >= 0) return index;
+    route.lastResult = result;
+    return -1;
   }
 
   /** A route's first connection to the backend just picked (see `#connectRoute`), remembered. */
-  #deliverPicked(
-    route: RouteCache,
-    decision: Decision,
-    picked: Backend | undefined,
-    index: number,
-  ): ConnectResult {
+  #deliverPicked(route: RouteCache, decision: Decision, picked: Backend | undefined, index: number): number {
     const endpoint =
       index >= 0
         ? decision.eligible[index]
@@ -536,7 +576,9 @@ export class DataPlane {
       if (index >= 0) route.byIndex[index] = result;
       else route.delivered.set(endpoint, result);
     }
-    return result;
+    if (index >= 0) return index;
+    route.lastResult = result;
+    return -1;
   }
 
   /** The result of a connection to the endpoint picked for a decision (without release hook). */
@@ -1210,6 +1252,8 @@ interface RouteCache {
   sourceIp: string;
   readonly destinationIp: string;
   readonly destinationPort: number;
+  lastResult: ConnectResult | undefined;
+  version: number;
 }
 
 /** A backend as the policies see it, with the endpoint it stands for and its position. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseManifests } from '@knsim/api';
 import { MILLISECOND, SECOND } from '@knsim/core';
 import { Cluster, type ClusterConfigSpec } from '@knsim/control-plane';
-import { DataPlane } from '../../src/runtime/DataPlane.js';
+import { DataPlane, type ConnectResult } from '../../src/runtime/DataPlane.js';
 
 const manifests = (web: number, extra = '') => `
 apiVersion: v1
@@ -416,4 +416,43 @@ describe('DataPlane.route', () => {
       expect(new Set(routed.slice(0, 60)).size).toBe(variant.pinned === true ? 1 : 4);
     });
   }
+
+  it('names results by position: one position, one result object, until the version changes', () => {
+    const { cluster, dataPlane, clusterIP } = setup(4, '', { nodes: 3 });
+    const route = dataPlane.route(
+      { kind: 'pod', pod: 'shop/client' },
+      { ip: clusterIP, port: 80, protocol: 'TCP' },
+    );
+    const byPosition = new Map<number, ConnectResult>();
+    let version = -1;
+    for (let i = 0; i < 200; i++) {
+      if (i === 100) {
+        cluster.scale('Deployment', 'shop', 'web', 2);
+        cluster.runFor(10 * SECOND);
+      }
+      const position = route.connectAt();
+      expect(position).toBeGreaterThanOrEqual(0);
+      if (route.version !== version) {
+        byPosition.clear();
+        version = route.version;
+      }
+      const result = route.resultAt(position);
+      expect(byPosition.get(position) ?? result).toBe(result);
+      byPosition.set(position, result);
+    }
+    // Four backends before the scale-down, two after it (a new version, renumbered).
+    expect(byPosition.size).toBe(2);
+    expect(new Set([...byPosition.values()].map((r) => r.backend?.pod)).size).toBe(2);
+  });
+
+  it('a route with no position for its result answers -1 and leaves the result in lastResult', () => {
+    const { dataPlane } = setup(2, '', { nodes: 3 });
+    const route = dataPlane.route(
+      { kind: 'pod', pod: 'shop/client' },
+      { ip: '10.96.200.200', port: 80, protocol: 'TCP' },
+    );
+    expect(route.connectAt()).toBe(-1);
+    expect(route.lastResult?.result).not.toBe('connected');
+    expect(route.connect()).toBe(route.lastResult);
+  });
 });
