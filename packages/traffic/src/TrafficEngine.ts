@@ -176,6 +176,27 @@ interface ClientSlot {
 
 interface WorkloadRuntime {
   readonly spec: ResolvedWorkload;
+  // What the per-request path reads of `spec`, copied here: one object per workload to fetch.
+  readonly perRequest: boolean;
+  /** Per-request and unsampled: a response is settled when its service ends (see `#served`). */
+  readonly settlesAtService: boolean;
+  readonly sampled: boolean;
+  readonly viaIngress: boolean;
+  readonly clientBalanced: boolean;
+  /** Connections have a maximum age (`spec.maxAge`). */
+  readonly ages: boolean;
+  readonly timeout: Duration;
+  readonly closedLoop: boolean;
+  readonly poisson: boolean;
+  /** The mean time between open-loop arrivals, µs. */
+  readonly meanGap: number;
+  readonly stop: Instant | undefined;
+  /** How `spec.host` is resolved, decided once; a `service/NS/NAME` target names `serviceKey`. */
+  readonly targetKind: 'ip' | 'service' | 'dns';
+  readonly serviceKey: string | undefined;
+  /** The ClusterIP of `serviceKey` in `serviceIpState`. */
+  serviceIpState: ClusterState | undefined;
+  serviceIp: string | undefined;
   /** The instant of its next open-loop arrival (scheduled with the workload as argument). */
   nextArrival: Instant;
   readonly arrivals: RandomStream;
@@ -196,15 +217,9 @@ interface WorkloadRuntime {
   readonly recorder: WorkloadRecorder;
   readonly dnsCache: Map<string, { ip: string; expires: Instant }>;
   readonly matcher: LabelMatcher | undefined;
-  /** How `spec.host` is resolved, decided once. */
-  readonly target:
-    { readonly kind: 'ip' } | { readonly kind: 'service'; readonly key: string } | { readonly kind: 'dns' };
   /** Client-side balancing: one policy instance per client pod, and the Service it balances over. */
   readonly balancers: Map<string, LoadBalancingPolicy>;
   readonly balancedService: string | undefined;
-  /** The ClusterIP a `service/NS/NAME` target had in this state. */
-  serviceTargetState?: ClusterState;
-  serviceTarget?: ResolvedTarget;
 }
 
 interface ResolvedTarget {
@@ -227,10 +242,10 @@ function serviceOfHost(host: string, domain: string): string | undefined {
   return undefined;
 }
 
-function targetKind(host: string): WorkloadRuntime['target'] {
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return { kind: 'ip' };
-  if (host.startsWith('service/')) return { kind: 'service', key: host.slice('service/'.length) };
-  return { kind: 'dns' };
+function targetKind(host: string): WorkloadRuntime['targetKind'] {
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return 'ip';
+  if (host.startsWith('service/')) return 'service';
+  return 'dns';
 }
 
 /**
@@ -273,8 +288,24 @@ export class TrafficEngine {
     this.network = new Network(options.network, this.cluster.sim.rng('traffic/network'));
     for (const spec of options.workloads) {
       const from = spec.from;
+      const arrival = spec.arrival;
       this.#workloads.push({
         spec,
+        perRequest: spec.mode === 'per-request',
+        settlesAtService: spec.mode === 'per-request' && spec.sample === 0,
+        sampled: spec.sample > 0,
+        viaIngress: spec.http !== undefined,
+        clientBalanced: spec.clientBalancer !== undefined,
+        ages: spec.maxAge !== undefined,
+        timeout: spec.timeout,
+        closedLoop: arrival.kind === 'closedLoop',
+        poisson: arrival.kind === 'poisson',
+        meanGap: arrival.kind === 'closedLoop' ? 0 : SECOND / arrival.rate,
+        stop: spec.stop,
+        targetKind: targetKind(spec.host),
+        serviceKey: spec.host.startsWith('service/') ? spec.host.slice('service/'.length) : undefined,
+        serviceIpState: undefined,
+        serviceIp: undefined,
         nextArrival: 0,
         arrivals: this.cluster.sim.rng(`traffic/arrivals/${spec.name}`),
         picks: this.cluster.sim.rng(`traffic/clients/${spec.name}`),
@@ -289,7 +320,6 @@ export class TrafficEngine {
         recorder: options.metrics.recorder(spec.name),
         dnsCache: new Map(),
         matcher: 'pods' in from ? compileLabelSelector(parseLabelSelector(from.pods.selector)) : undefined,
-        target: targetKind(spec.host),
         balancers: new Map(),
         balancedService:
           spec.clientBalancer === undefined
@@ -406,14 +436,10 @@ export class TrafficEngine {
   }
 
   #scheduleArrival(workload: WorkloadRuntime, after: Instant): void {
-    const spec = workload.spec;
-    if (spec.arrival.kind === 'closedLoop') return;
-    const gap =
-      spec.arrival.kind === 'poisson'
-        ? workload.arrivals.exponential(SECOND / spec.arrival.rate)
-        : SECOND / spec.arrival.rate;
+    if (workload.closedLoop) return;
+    const gap = workload.poisson ? workload.arrivals.exponential(workload.meanGap) : workload.meanGap;
     const at = after + Math.max(1, Math.round(gap));
-    if (spec.stop !== undefined && at > spec.stop) return;
+    if (workload.stop !== undefined && at > workload.stop) return;
     workload.nextArrival = at;
     this.cluster.sim.queue.scheduleWith(Math.max(at, this.cluster.now), this.#arrival, workload);
   }
@@ -528,7 +554,7 @@ export class TrafficEngine {
       upstreamNode: undefined,
       upstreamPod: undefined,
       timer: undefined,
-      deadline: this.cluster.now + workload.spec.timeout,
+      deadline: this.cluster.now + workload.timeout,
       dropped: false,
       denied: false,
       inDns: false,
@@ -569,19 +595,25 @@ export class TrafficEngine {
     const clientPod = slot.record;
     const clientNode = slot.node;
 
-    if (spec.clientBalancer !== undefined)
-      return this.#attemptBalanced(request, workload, client, clientPod, state);
+    if (workload.clientBalanced) return this.#attemptBalanced(request, workload, client, clientPod, state);
     // Reuse a pooled connection when the workload keeps connections.
-    if (spec.mode !== 'per-request') {
+    if (!workload.perRequest) {
       const connection = this.#pooledConnection(workload, client);
       if (connection !== undefined) return this.#onConnection(request, connection, 0);
     }
     // Resolve the target as the client would (DNS queries are traffic too).
-    const target = this.#resolve(workload, client, clientPod, state);
-    if (target.ip === undefined) {
+    let ip: string | undefined;
+    let resolveDelay: Duration = NO_DELAY;
+    if (workload.targetKind === 'service') ip = this.#serviceIp(workload, state);
+    else {
+      const target = this.#resolve(workload, client, clientPod, state);
+      ip = target.ip;
+      resolveDelay = target.delay;
+    }
+    if (ip === undefined) {
       // Still resolving when the client gives up: the request failed in DNS, not at the server.
       request.inDns = true;
-      return this.#failOrRetryAfter(target.delay, request, 'dns_failure', `${spec.host} did not resolve`);
+      return this.#failOrRetryAfter(resolveDelay, request, 'dns_failure', `${spec.host} did not resolve`);
     }
     request.inDns = false;
     if (clientPod === undefined) {
@@ -596,23 +628,23 @@ export class TrafficEngine {
             : {}),
         },
         {
-          ip: target.ip,
+          ip: ip,
           port: spec.port,
           protocol: spec.protocol,
           sourcePort: workload.picks.int(32768, 60999),
         },
         { trace: false },
       );
-      return this.#onConnect(request, result, client, clientNode, target.delay, state);
+      return this.#onConnect(request, result, client, clientNode, resolveDelay, state);
     }
     let route = slot.route;
-    if (route === undefined || slot.routeIp !== target.ip) {
+    if (route === undefined || slot.routeIp !== ip) {
       route = this.dataPlane.route(
         { kind: 'pod', pod: client },
-        { ip: target.ip, port: spec.port, protocol: spec.protocol },
+        { ip: ip, port: spec.port, protocol: spec.protocol },
       );
       slot.route = route;
-      slot.routeIp = target.ip;
+      slot.routeIp = ip;
     }
     const position = route.connectAt();
     if (position < 0)
@@ -621,7 +653,7 @@ export class TrafficEngine {
         route.lastResult as ConnectResult,
         client,
         clientNode,
-        target.delay,
+        resolveDelay,
         state,
       );
     if (slot.entriesVersion !== route.version) {
@@ -640,9 +672,9 @@ export class TrafficEngine {
         entries[at + 2] as Hop,
         client,
         clientNode,
-        target.delay,
+        resolveDelay,
       );
-    this.#onConnect(request, route.resultAt(position), client, clientNode, target.delay, state, slot, at);
+    this.#onConnect(request, route.resultAt(position), client, clientNode, resolveDelay, state, slot, at);
   }
 
   /**
@@ -731,6 +763,16 @@ export class TrafficEngine {
     { slices: ClusterState['endpointSlices']; backends: readonly Backend[] }
   >();
 
+  /** The ClusterIP of a `service/NS/NAME` target (read again when the state changes). */
+  #serviceIp(workload: WorkloadRuntime, state: ClusterState): string | undefined {
+    if (workload.serviceIpState !== state) {
+      const ip = state.services.get(workload.serviceKey as string)?.service.spec.clusterIP;
+      workload.serviceIpState = state;
+      workload.serviceIp = ip === undefined || ip === 'None' || ip === '' ? undefined : ip;
+    }
+    return workload.serviceIp;
+  }
+
   #resolve(
     workload: WorkloadRuntime,
     client: string,
@@ -738,18 +780,8 @@ export class TrafficEngine {
     state: ClusterState,
   ): ResolvedTarget {
     const host = workload.spec.host;
-    if (workload.target.kind === 'ip') return { ip: host, delay: 0 };
-    if (workload.target.kind === 'service') {
-      if (workload.serviceTargetState !== state || workload.serviceTarget === undefined) {
-        const ip = state.services.get(workload.target.key)?.service.spec.clusterIP;
-        workload.serviceTargetState = state;
-        workload.serviceTarget = {
-          ip: ip === undefined || ip === 'None' || ip === '' ? undefined : ip,
-          delay: NO_DELAY,
-        };
-      }
-      return workload.serviceTarget;
-    }
+    if (workload.targetKind === 'ip') return { ip: host, delay: 0 };
+    if (workload.targetKind === 'service') return { ip: this.#serviceIp(workload, state), delay: 0 };
     if (this.dns === undefined || clientPod === undefined) return { ip: undefined, delay: 0 };
     const cached = workload.dnsCache.get(client);
     const now = this.cluster.now;
@@ -861,16 +893,17 @@ export class TrafficEngine {
     clientNode: string | undefined,
     resolveDelay: Duration,
   ): void {
-    const spec = request.workload.spec;
+    const workload = request.workload;
     const backendPod = target.pod;
     const backendSlot = target.slot;
     const backendNode = target.node;
     if (this.network.lost()) return this.#timeoutAt(request, 'connection attempt lost (packet loss)');
     const handshake = resolveDelay + 2 * this.network.sample(hop);
+    const spec = workload.ages ? workload.spec : undefined;
     const maxAge =
-      spec.maxAge === undefined
+      spec?.maxAge === undefined
         ? Number.POSITIVE_INFINITY
-        : spec.maxAge * (1 + request.workload.picks.uniform(-spec.maxAgeJitter, spec.maxAgeJitter));
+        : spec.maxAge * (1 + workload.picks.uniform(-spec.maxAgeJitter, spec.maxAgeJitter));
     const connection: Connection = {
       id: ++this.#nextConnection,
       client,
@@ -882,11 +915,11 @@ export class TrafficEngine {
       counter: target.counter,
       backend: target.id,
       // A shared constant for "never": computing now + Infinity would box a new number each time.
-      expiresAt: spec.maxAge === undefined ? NEVER : this.cluster.now + Math.round(maxAge),
+      expiresAt: spec?.maxAge === undefined ? NEVER : this.cluster.now + Math.round(maxAge),
       openedAt: this.cluster.now,
       release,
       generation: backendSlot.generation,
-      registered: spec.mode !== 'per-request',
+      registered: !request.workload.perRequest,
       closed: false,
       inFlight: 0,
       broken: false,
@@ -894,7 +927,7 @@ export class TrafficEngine {
     connection.counter?.connection();
     // A connection of one request needs no registry: its request is with the server or checks
     // the pod when it arrives. Pooled connections must be found and broken when the pod goes.
-    if (spec.mode !== 'per-request') {
+    if (!request.workload.perRequest) {
       let byPod = this.#connectionsByBackendPod.get(backendPod);
       if (byPod === undefined) this.#connectionsByBackendPod.set(backendPod, (byPod = new Set()));
       byPod.add(connection);
@@ -971,7 +1004,7 @@ export class TrafficEngine {
     if (slot.nodeCrashed) return this.#timeoutAt(request, `${slot.key}'s node is down`); // no answer
     if (!slot.running)
       return this.#failOrRetry(request, 'reset', `connection reset: ${slot.key} is not running`);
-    if (request.workload.spec.http !== undefined && request.upstreamNode === undefined)
+    if (request.workload.viaIngress && request.upstreamNode === undefined)
       return this.#proxy(request, connection, pod);
     const server = slot.server ?? this.#server(slot, pod);
     if (slot.terminating && server.onTermination === 'stop-accepting')
@@ -1093,12 +1126,7 @@ export class TrafficEngine {
     // Nothing can happen to a response on its way back that knsim models, so a request on its
     // own connection is settled now, at its arrival time: one event fewer per request. Sampled
     // requests keep the event, whose log entry must carry the real time.
-    if (
-      at < request.deadline &&
-      request.workload.spec.mode === 'per-request' &&
-      request.workload.spec.sample === 0
-    )
-      return this.#finish(request, 'ok', at);
+    if (at < request.deadline && request.workload.settlesAtService) return this.#finish(request, 'ok', at);
     this.#finishAfter(back, request);
   }
 
@@ -1223,7 +1251,7 @@ export class TrafficEngine {
     if (connection !== undefined) {
       connection.inFlight--;
       if (outcome === 'reset') connection.broken = true;
-      if (request.workload.spec.mode === 'per-request') this.#close(connection, false);
+      if (request.workload.perRequest) this.#close(connection, false);
       request.connection = undefined;
     }
     if (request.attempt < retries.attempts) {
@@ -1254,7 +1282,7 @@ export class TrafficEngine {
     if (connection !== undefined) {
       connection.inFlight--;
       if (outcome === 'timeout') connection.broken = true; // clients drop a connection that timed out
-      if (request.workload.spec.mode === 'per-request') this.#close(connection, outcome === 'ok');
+      if (request.workload.perRequest) this.#close(connection, outcome === 'ok');
     }
     const final =
       outcome !== 'timeout'
@@ -1271,7 +1299,7 @@ export class TrafficEngine {
     const reason = final === 'ok' ? undefined : this.#reason(request, final);
     request.workload.recorder.outcome(final, latency, at, reason);
     const workload = request.workload;
-    if (workload.spec.sample > 0 && this.#rng.next() < workload.spec.sample) {
+    if (workload.sampled && this.#rng.next() < workload.spec.sample) {
       this.cluster.sim.emit({
         type: 'RequestSampled',
         workload: workload.spec.name,
@@ -1284,11 +1312,15 @@ export class TrafficEngine {
       } as never);
     }
     // A closed-loop user thinks, then sends its next request.
-    if (request.user !== undefined && workload.spec.arrival.kind === 'closedLoop') {
-      const think = sampleDuration(workload.spec.arrival.thinkTime, workload.arrivals);
+    if (request.user !== undefined && workload.closedLoop) this.#thinkThenSend(workload, request.user, at);
+  }
+
+  #thinkThenSend(workload: WorkloadRuntime, user: number, at: Instant): void {
+    const arrival = workload.spec.arrival;
+    if (arrival.kind === 'closedLoop') {
+      const think = sampleDuration(arrival.thinkTime, workload.arrivals);
       const next = at + think;
-      if (workload.spec.stop === undefined || next <= workload.spec.stop)
-        this.#sendAt(next, workload, request.user);
+      if (workload.spec.stop === undefined || next <= workload.spec.stop) this.#sendAt(next, workload, user);
     }
   }
 }

@@ -63,9 +63,10 @@ export interface ConnectRoute {
   connect(): ConnectResult;
   /**
    * One new connection, like `connect()`, answered with where its result sits among the route's
-   * results: a position >= 0 names the same result object (`resultAt(position)`) for as long as
-   * `version` stays the same, so a caller can keep its own data per position instead of looking
-   * results up; -1 when the result has no position (read it from `lastResult`).
+   * results: a position >= 0 names the same result object (`resultAt(position)`, asked for at
+   * once: it may be made then) for as long as `version` stays the same, so a caller can keep its
+   * own data per position instead of looking results up; -1 when the result has no position
+   * (read it from `lastResult`).
    */
   connectAt(): number;
   resultAt(position: number): ConnectResult;
@@ -474,7 +475,7 @@ export class DataPlane {
 
     connect(): ConnectResult {
       const position = this.owner.#connectRoute(this);
-      return position >= 0 ? (this.byIndex[position] as ConnectResult) : (this.lastResult as ConnectResult);
+      return position >= 0 ? this.resultAt(position) : (this.lastResult as ConnectResult);
     }
 
     connectAt(): number {
@@ -483,8 +484,13 @@ export class DataPlane {
 
     resultAt(position: number): ConnectResult {
       const result = this.byIndex[position];
-      if (result === undefined) throw new RangeError(`this route has no result at position ${position}`);
-      return result;
+      if (result !== undefined) return result;
+      // A position the direct path handed out (see `#connectRoute`): its result, made now.
+      const decision = this.decision;
+      if (this.policy === undefined || decision === undefined || !('kind' in decision))
+        throw new RangeError(`this route has no result at position ${position}`);
+      this.owner.#deliverPicked(this, decision, undefined, position);
+      return this.byIndex[position] as ConnectResult;
     }
   };
 
@@ -534,7 +540,9 @@ export class DataPlane {
           : list.length <= 64
             ? list.indexOf(picked)
             : (picked as EndpointBackend).index;
-      if (index >= 0 && route.byIndex[index] !== undefined) return index;
+      // Its result is made when first asked for (`resultAt`): a caller that keeps its own data per
+      // position does not read it again.
+      if (index >= 0) return index;
       return this.#deliverPicked(route, decision as Decision, picked, index);
     }
     if (!('kind' in decision)) {
