@@ -92,10 +92,20 @@ export class IptablesRandomPolicy extends BasePolicy {
     const chain = this.positive(backends);
     const n = chain.length;
     if (n === 0) return undefined;
-    for (let i = 0; i < n - 1; i++) {
-      const threshold = statisticThreshold(n - i);
-      if (Math.floor(this.rng.next() * TWO_31) < threshold) return chain[i];
-    }
-    return chain[n - 1];
+    return chain[iptablesCascade(this.rng, n)];
   }
+}
+
+/**
+ * The rule of a chain of `n` (>= 1) endpoint rules that matches a new connection: rule i draws a
+ * 31-bit number and matches when it is below the threshold for n - i remaining endpoints; the
+ * last rule always matches. What {@link IptablesRandomPolicy.pick} does, for a caller that knows
+ * its chain (the data plane's routes, which then read neither the policy nor the list).
+ */
+export function iptablesCascade(rng: RandomStream, n: number): number {
+  for (let i = 0; i < n - 1; i++) {
+    const threshold = statisticThreshold(n - i);
+    if (Math.floor(rng.next() * TWO_31) < threshold) return i;
+  }
+  return n - 1;
 }

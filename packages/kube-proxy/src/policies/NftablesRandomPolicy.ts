@@ -27,7 +27,16 @@ export class NftablesRandomPolicy extends BasePolicy {
     const map = this.positive(backends);
     const n = map.length;
     if (n === 0) return undefined;
-    const r = Math.floor(this.rng.next() * TWO_32);
-    return map[Math.floor((r * n) / TWO_32)];
+    return map[nftablesElement(this.rng, n)];
   }
+}
+
+/**
+ * The element of a `numgen random mod n` map (n >= 1) a new connection gets: one u32 draw scaled
+ * to n (`reciprocal_scale`). What {@link NftablesRandomPolicy.pick} does, for a caller that knows
+ * its map.
+ */
+export function nftablesElement(rng: RandomStream, n: number): number {
+  const r = Math.floor(rng.next() * TWO_32);
+  return Math.floor((r * n) / TWO_32);
 }

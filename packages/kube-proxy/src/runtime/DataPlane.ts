@@ -6,7 +6,7 @@ import {
   type Service,
   type ServicePort,
 } from '@knsim/api';
-import { SECOND, type Instant, type LoggedEvent } from '@knsim/core';
+import { SECOND, type Instant, type LoggedEvent, type RandomStream } from '@knsim/core';
 import {
   apiServerAddress,
   type Cluster,
@@ -33,8 +33,8 @@ import type { ProxyEndpoint } from '../eligibility/proxyEndpoint.js';
 import { servicePortInfo } from '../eligibility/servicePortInfo.js';
 import type { LoadBalancingPolicy } from '../policies/LoadBalancingPolicy.js';
 import { createPolicy } from '../policies/policyRegistry.js';
-import { IptablesRandomPolicy } from '../policies/IptablesRandomPolicy.js';
-import { NftablesRandomPolicy } from '../policies/NftablesRandomPolicy.js';
+import { iptablesCascade, IptablesRandomPolicy } from '../policies/IptablesRandomPolicy.js';
+import { nftablesElement, NftablesRandomPolicy } from '../policies/NftablesRandomPolicy.js';
 import { IPVS_DRAIN_CHECK_INTERVAL, IpvsGracefulTermination } from '../policies/IpvsGracefulTermination.js';
 import { ProxyViews, type ServiceVersion } from './ProxyViews.js';
 import { PolicyEnforcement, type EnforcedEndpoint, type EnforcementVerdict } from './PolicyEnforcement.js';
@@ -459,6 +459,9 @@ export class DataPlane {
     policy: LoadBalancingPolicy | undefined = undefined;
     list: readonly Backend[] = [];
     sourceIp = '';
+    draw: ((rng: RandomStream, n: number) => number) | undefined = undefined;
+    rng: RandomStream | undefined = undefined;
+    count = 0;
     readonly destinationIp: string;
     readonly destinationPort: number;
     lastResult: ConnectResult | undefined = undefined;
@@ -509,6 +512,7 @@ export class DataPlane {
       route.delivered = new Map();
       route.version = ++this.#routeVersions;
       route.policy = undefined;
+      route.draw = undefined;
       if ('kind' in decision) {
         const policy = this.#prepare(decision);
         if (
@@ -517,12 +521,28 @@ export class DataPlane {
           this.cluster.config.proxy.mode !== 'ipvs' &&
           route.target.sourcePort === undefined
         ) {
+          const list = decision.backendList as readonly Backend[];
           route.policy = policy;
-          route.list = decision.backendList as readonly Backend[];
+          route.list = list;
           route.sourceIp = decision.sourceIp;
+          // The built-in random choices themselves (not a user's subclass), over a list whose
+          // positions are the chain's rules (every weight positive, as `#prepare` builds it).
+          const draw =
+            policy.constructor === IptablesRandomPolicy
+              ? iptablesCascade
+              : policy.constructor === NftablesRandomPolicy
+                ? nftablesElement
+                : undefined;
+          if (draw !== undefined && list.length > 0 && list.every((backend) => backend.weight > 0)) {
+            route.draw = draw;
+            route.rng = (policy as IptablesRandomPolicy | NftablesRandomPolicy).rng;
+            route.count = list.length;
+          }
         }
       }
     }
+    const draw = route.draw;
+    if (draw !== undefined) return draw(route.rng as RandomStream, route.count);
     const policy = route.policy;
     if (policy !== undefined) {
       // The usual case in iptables and nftables modes: what `#pick` does, from the route's own
@@ -1258,6 +1278,14 @@ interface RouteCache {
   policy: LoadBalancingPolicy | undefined;
   list: readonly Backend[];
   sourceIp: string;
+  /**
+   * For kube-proxy's own random choice (iptables, nftables) over the decision's list: the draw
+   * that picks a position, with the policy's stream and the list's length. A pick then reads the
+   * route and the stream, not the policy or the list.
+   */
+  draw: ((rng: RandomStream, n: number) => number) | undefined;
+  rng: RandomStream | undefined;
+  count: number;
   readonly destinationIp: string;
   readonly destinationPort: number;
   lastResult: ConnectResult | undefined;

@@ -3,6 +3,7 @@ import { parseManifests } from '@knsim/api';
 import { MILLISECOND, SECOND } from '@knsim/core';
 import { Cluster, type ClusterConfigSpec } from '@knsim/control-plane';
 import { DataPlane, type ConnectResult } from '../../src/runtime/DataPlane.js';
+import { IptablesRandomPolicy, registerPolicy, type Backend } from '../../src/policies/index.js';
 
 const manifests = (web: number, extra = '') => `
 apiVersion: v1
@@ -443,6 +444,26 @@ describe('DataPlane.route', () => {
     // Four backends before the scale-down, two after it (a new version, renumbered).
     expect(byPosition.size).toBe(2);
     expect(new Set([...byPosition.values()].map((r) => r.backend?.pod)).size).toBe(2);
+  });
+
+  it("a user's subclass of the iptables policy picks with its own pick on a route", () => {
+    class AlwaysLast extends IptablesRandomPolicy {
+      override readonly name = 'always_last';
+      override pick(backends: readonly Backend[]): Backend | undefined {
+        return backends.at(-1);
+      }
+    }
+    registerPolicy('always_last', (rng) => new AlwaysLast(rng));
+    const { dataPlane, clusterIP } = setup(4, '', {
+      nodes: 3,
+      proxy: { policy: 'always_last' },
+    } as ClusterConfigSpec);
+    const route = dataPlane.route(
+      { kind: 'pod', pod: 'shop/client' },
+      { ip: clusterIP, port: 80, protocol: 'TCP' },
+    );
+    const pods = new Set(Array.from({ length: 30 }, () => route.connect().backend?.pod));
+    expect(pods.size).toBe(1);
   });
 
   it('a route with no position for its result answers -1 and leaves the result in lastResult', () => {
