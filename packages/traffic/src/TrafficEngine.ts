@@ -37,24 +37,17 @@ export type RequestOutcome =
   | `http_${number}`;
 
 interface Connection {
-  readonly id: number;
-  readonly client: string;
   readonly clientNode: string | undefined;
-  readonly backendPod: string;
-  readonly backendNode: string;
+  /** The backend pod as the workload knows it: slot, node, counters, `ip:port`. */
+  readonly target: BackendTarget;
   /** The hop between the client's node and the backend's (its latency is drawn per packet). */
   readonly hop: Hop;
-  /** The backend pod's slot (its records and server, cached per state). */
-  readonly backendSlot: PodSlot;
-  /** This workload's counters of the backend pod. */
-  readonly counter: BackendCounter | undefined;
-  readonly backend: string; // ip:port
   readonly expiresAt: Instant;
   readonly openedAt: Instant;
   /** Tells kube-proxy's balancing policy the connection ended. */
   readonly release: ((now: number, latency: number, ok: boolean) => void) | undefined;
-  /** The backend pod's incarnation when the connection opened (see `#serverGone`). */
-  readonly generation: number;
+  /** The engine's `#epoch` when it opened: a backend gone since has a later `goneEpoch`. */
+  readonly openedEpoch: number;
   /** In `#connectionsByBackendPod` (pooled connections only). */
   registered: boolean;
   closed: boolean;
@@ -133,8 +126,11 @@ interface PodSlot {
   terminating: boolean;
   nodeCrashed: boolean;
   server: ServerRuntime | undefined;
-  /** Bumped when its containers stop: connections opened before are dead (see `#serverGone`). */
-  generation: number;
+  /**
+   * The engine's `#epoch` when its containers last stopped: connections opened before are dead
+   * (see `#serverGone`). Compared with the connection's, so opening one does not read the slot.
+   */
+  goneEpoch: number;
 }
 
 /**
@@ -267,7 +263,8 @@ export class TrafficEngine {
   readonly #connectionsByBackendPod = new Map<string, Set<Connection>>();
   #ingress: IngressController | undefined;
   readonly #rng: RandomStream;
-  #nextConnection = 0;
+  // Counts servers gone (see `PodSlot.goneEpoch`).
+  #epoch = 0;
   #clientsDirty = true;
 
   constructor(options: {
@@ -399,7 +396,7 @@ export class TrafficEngine {
         terminating: false,
         nodeCrashed: false,
         server: undefined,
-        generation: 0,
+        goneEpoch: 0,
       };
       this.#slots.set(key, slot);
     }
@@ -721,7 +718,9 @@ export class TrafficEngine {
     request.balanced = { policy, backend: picked };
     let pool = workload.pools.get(client);
     if (pool === undefined) workload.pools.set(client, (pool = []));
-    const existing = pool.find((c) => c.backend === picked.id && !c.broken && c.expiresAt > this.cluster.now);
+    const existing = pool.find(
+      (c) => c.target.id === picked.id && !c.broken && c.expiresAt > this.cluster.now,
+    );
     if (existing !== undefined) return this.#onConnection(request, existing, 0);
     const colon = picked.id.lastIndexOf(':');
     const result = this.dataPlane.connect(
@@ -894,9 +893,6 @@ export class TrafficEngine {
     resolveDelay: Duration,
   ): void {
     const workload = request.workload;
-    const backendPod = target.pod;
-    const backendSlot = target.slot;
-    const backendNode = target.node;
     if (this.network.lost()) return this.#timeoutAt(request, 'connection attempt lost (packet loss)');
     const handshake = resolveDelay + 2 * this.network.sample(hop);
     const spec = workload.ages ? workload.spec : undefined;
@@ -905,31 +901,25 @@ export class TrafficEngine {
         ? Number.POSITIVE_INFINITY
         : spec.maxAge * (1 + workload.picks.uniform(-spec.maxAgeJitter, spec.maxAgeJitter));
     const connection: Connection = {
-      id: ++this.#nextConnection,
-      client,
       clientNode,
-      backendPod,
-      backendNode,
+      target,
       hop,
-      backendSlot,
-      counter: target.counter,
-      backend: target.id,
       // A shared constant for "never": computing now + Infinity would box a new number each time.
       expiresAt: spec?.maxAge === undefined ? NEVER : this.cluster.now + Math.round(maxAge),
       openedAt: this.cluster.now,
       release,
-      generation: backendSlot.generation,
+      openedEpoch: this.#epoch,
       registered: !request.workload.perRequest,
       closed: false,
       inFlight: 0,
       broken: false,
     };
-    connection.counter?.connection();
+    target.counter?.connection();
     // A connection of one request needs no registry: its request is with the server or checks
     // the pod when it arrives. Pooled connections must be found and broken when the pod goes.
     if (!request.workload.perRequest) {
-      let byPod = this.#connectionsByBackendPod.get(backendPod);
-      if (byPod === undefined) this.#connectionsByBackendPod.set(backendPod, (byPod = new Set()));
+      let byPod = this.#connectionsByBackendPod.get(target.pod);
+      if (byPod === undefined) this.#connectionsByBackendPod.set(target.pod, (byPod = new Set()));
       byPod.add(connection);
       let pool = request.workload.pools.get(client);
       if (pool === undefined) request.workload.pools.set(client, (pool = []));
@@ -988,7 +978,7 @@ export class TrafficEngine {
   #onConnection(request: Request, connection: Connection, delay: Duration): void {
     request.connection = connection;
     connection.inFlight++;
-    connection.counter?.request();
+    connection.target.counter?.request();
     const toServer = delay + this.network.sample(connection.hop);
     // `#after` inlined: one closure per request fewer on the per-request path.
     const at = this.cluster.now + Math.max(0, Math.round(toServer));
@@ -997,9 +987,9 @@ export class TrafficEngine {
   }
 
   #arrive(request: Request, connection: Connection): void {
-    const slot = connection.backendSlot;
+    const slot = connection.target.slot;
     const pod = this.#read(slot, this.cluster.state);
-    if (pod === undefined || connection.broken || connection.generation !== slot.generation)
+    if (pod === undefined || connection.broken || slot.goneEpoch > connection.openedEpoch)
       return this.#failOrRetry(request, 'reset', `connection reset: ${slot.key} is gone or restarted`);
     if (slot.nodeCrashed) return this.#timeoutAt(request, `${slot.key}'s node is down`); // no answer
     if (!slot.running)
@@ -1118,7 +1108,7 @@ export class TrafficEngine {
       Math.round(
         request.upstreamNode === undefined
           ? this.network.sample(connection.hop)
-          : this.network.oneWay(this.cluster.state, request.upstreamNode, connection.backendNode) +
+          : this.network.oneWay(this.cluster.state, request.upstreamNode, connection.target.node) +
               this.network.sample(connection.hop),
       ),
     );
@@ -1167,7 +1157,7 @@ export class TrafficEngine {
   #serverGone(pod: string, outcome: 'reset' | 'timeout'): void {
     // Connections opened before this moment are dead, registered or not.
     const slot = this.#slot(pod);
-    slot.generation++;
+    slot.goneEpoch = ++this.#epoch;
     const server = slot.server;
     if (server !== undefined) {
       slot.server = undefined;
@@ -1201,7 +1191,7 @@ export class TrafficEngine {
   #close(connection: Connection, ok = true): void {
     if (connection.closed) return;
     connection.closed = true;
-    if (connection.registered) this.#connectionsByBackendPod.get(connection.backendPod)?.delete(connection);
+    if (connection.registered) this.#connectionsByBackendPod.get(connection.target.pod)?.delete(connection);
     connection.release?.(this.cluster.now, this.cluster.now - connection.openedAt, ok && !connection.broken);
   }
 
@@ -1305,9 +1295,9 @@ export class TrafficEngine {
         workload: workload.spec.name,
         outcome: final,
         latency,
-        backend: connection?.backend ?? null,
+        backend: connection?.target.id ?? null,
         client: request.client ?? null,
-        pod: connection?.backendPod ?? request.serverPod ?? null,
+        pod: connection?.target.pod ?? request.serverPod ?? null,
         reason: reason ?? null,
       } as never);
     }
