@@ -123,6 +123,25 @@ describe('Simulation', () => {
     ]);
   });
 
+  it('a reported failure ends the run after the step that reported it, with or without a stop condition', () => {
+    for (const stopWhen of [undefined, () => false]) {
+      const sim = new Simulation({ seed: 0 });
+      const ran: number[] = [];
+      sim.queue.schedule(1, () => ran.push(1));
+      sim.queue.schedule(2, () => {
+        ran.push(2);
+        sim.fail(new Error('component broke'));
+      });
+      sim.queue.schedule(3, () => ran.push(3));
+      expect(() => sim.run(stopWhen === undefined ? {} : { stopWhen })).toThrow('component broke');
+      expect(ran).toEqual([1, 2]);
+      expect(sim.now).toBe(2);
+      // The failure is reported once; the run goes on from there when asked.
+      expect(sim.run().reason).toBe('drained');
+      expect(ran).toEqual([1, 2, 3]);
+    }
+  });
+
   it('stops at the time limit, when drained, on a condition or at a step limit', () => {
     const make = () => {
       const sim = new Simulation({ seed: 0 });
