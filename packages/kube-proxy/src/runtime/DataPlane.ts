@@ -545,14 +545,11 @@ export class DataPlane {
     if (draw !== undefined) return draw(route.rng as RandomStream, route.count);
     const policy = route.policy;
     if (policy !== undefined) {
-      // The usual case in iptables and nftables modes: what `#pick` does, from the route's own
-      // fields. Policies pick from the list built for the decision, whose positions name results.
+      // Another policy that needs nothing else (a user's, random choice subclassed): what `#pick`
+      // does, from the route's own fields. It picks from the list built for the decision, whose
+      // positions name results.
       const list = route.list;
-      const context = this.#pickContext;
-      context.sourceIp = route.sourceIp;
-      context.destinationIp = route.destinationIp;
-      context.destinationPort = route.destinationPort;
-      context.now = now;
+      const context = this.#context(route.sourceIp, route.destinationIp, route.destinationPort, now);
       const picked = policy.pick(list, context);
       const index =
         picked === undefined
@@ -860,13 +857,7 @@ export class DataPlane {
     const policy = this.#prepare(decision);
     const entry = decision.backends as NonNullable<Decision['backends']>;
     const list = entry.backends;
-    // One context object for every pick, filled in each time (policies read it during the call):
-    // it stays in the cache, where one per decision would not.
-    const context = this.#pickContext;
-    context.sourceIp = decision.sourceIp;
-    context.destinationIp = target.ip;
-    context.destinationPort = target.port;
-    context.now = now;
+    const context = this.#context(decision.sourceIp, target.ip, target.port, now);
     const backends =
       this.cluster.config.proxy.mode === 'ipvs' && policy.state !== undefined
         ? this.#ipvsList(portKey, list, policy.state, target.protocol, now)
@@ -891,6 +882,22 @@ export class DataPlane {
     policy.onStart?.(picked, now);
     this.#lastPick = { policy, backend: picked };
     return endpoint;
+  }
+
+  // One context object for every pick, filled in each time (policies read it during the call):
+  // it stays in the cache, where one per decision would not.
+  #context(
+    sourceIp: string,
+    destinationIp: string,
+    destinationPort: number,
+    now: Instant,
+  ): PickContextFields {
+    const context = this.#pickContext;
+    context.sourceIp = sourceIp;
+    context.destinationIp = destinationIp;
+    context.destinationPort = destinationPort;
+    context.now = now;
+    return context;
   }
 
   /**
@@ -938,7 +945,7 @@ export class DataPlane {
   #lastPick: { policy: LoadBalancingPolicy; backend: Backend } | undefined;
   // The position of the backend just picked in its decision's list, or -1 (see `route`).
   #lastIndex = -1;
-  readonly #pickContext = { sourceIp: '', destinationIp: '', destinationPort: 0, now: 0 };
+  readonly #pickContext: PickContextFields = { sourceIp: '', destinationIp: '', destinationPort: 0, now: 0 };
 
   /** The node a cloud load balancer sends this flow to: healthy nodes only (health check under Local). */
   #balancerNode(
@@ -1290,6 +1297,14 @@ interface RouteCache {
   readonly destinationPort: number;
   lastResult: ConnectResult | undefined;
   version: number;
+}
+
+/** The pick context the data plane fills in for each pick. */
+interface PickContextFields {
+  sourceIp: string;
+  destinationIp: string;
+  destinationPort: number;
+  now: Instant;
 }
 
 /** A backend as the policies see it, with the endpoint it stands for and its position. */
