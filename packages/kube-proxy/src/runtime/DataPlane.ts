@@ -112,10 +112,9 @@ export interface ConnectResult {
   readonly release?: ((now: number, latency: number, ok: boolean) => void) | undefined;
 }
 
-// A shared, never-filled hop list for untraced connections (pushes to it are skipped).
-const NO_HOPS: string[] = new Proxy([], {
-  get: (target, key) => (key === 'push' ? () => 0 : Reflect.get(target, key)),
-});
+// A shared, never-filled hop list for untraced connections: its own `push` does nothing (a plain
+// property, not a proxy's trap). Paths taken once per route result skip building the text too.
+const NO_HOPS: string[] = Object.defineProperty<string[]>([], 'push', { value: () => 0 });
 
 const EXCLUDE_FROM_LOAD_BALANCERS = 'node.kubernetes.io/exclude-from-external-load-balancers';
 const TO_BE_DELETED_TAINT = 'ToBeDeletedByClusterAutoscaler';
@@ -626,9 +625,10 @@ export class DataPlane {
       localDetector: decision.detector,
     });
     const seenSource = masquerade.masquerade ? decision.proxyNodeRecord.address : decision.sourceIp;
-    hops.push(
-      `kube-proxy ${proxyNode}: ${destination} ${dialled}:${target.port} -> ${endpoint.endpoint} (DNAT${masquerade.masquerade ? ', SNAT to node' : ''})`,
-    );
+    if (hops !== NO_HOPS)
+      hops.push(
+        `kube-proxy ${proxyNode}: ${destination} ${dialled}:${target.port} -> ${endpoint.endpoint} (DNAT${masquerade.masquerade ? ', SNAT to node' : ''})`,
+      );
     const state = this.cluster.state;
     // NetworkPolicy judges a pod by its identity even when its packets were masqueraded (policy
     // runs before SNAT on its node; implementation-defined); others by the address the backend sees.
@@ -1112,7 +1112,7 @@ export class DataPlane {
       return fail('timeout', `${owner}'s node ${pod.nodeName} is down`, { ...extra, backend });
     if (this.#partitioned(state, pod.nodeName, fromNode))
       return fail('timeout', `${owner}'s node ${pod.nodeName} is partitioned`, { ...extra, backend });
-    if (fromNode !== pod.nodeName) hops.push(`node ${pod.nodeName}`);
+    if (fromNode !== pod.nodeName && hops !== NO_HOPS) hops.push(`node ${pod.nodeName}`);
     const verdict = this.#judge(
       now,
       origin,
@@ -1120,7 +1120,7 @@ export class DataPlane {
       target,
     );
     if (!verdict.allowed) return this.#denied(verdict, hops, fail, { ...extra, backend });
-    hops.push(`pod ${owner} (${ip})`);
+    if (hops !== NO_HOPS) hops.push(`pod ${owner} (${ip})`);
     const judged = { ...extra, backend, policies: verdict.policies };
     if (!pod.containersRunning) return fail('refused', `${owner} has no running container`, judged);
     if (!this.#listens(pod, target))
