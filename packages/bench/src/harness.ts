@@ -51,6 +51,11 @@ function formatNumber(value: number): string {
 }
 
 /** Peak resident set size of this process so far, in MiB. */
+/** The resident set size now, MiB. */
+export function rssMiB(): number {
+  return process.memoryUsage.rss() / (1024 * 1024);
+}
+
 export function peakRssMiB(): number {
   // maxRSS is reported in kilobytes.
   return process.resourceUsage().maxRSS / 1024;
