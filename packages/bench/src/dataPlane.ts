@@ -1,8 +1,9 @@
 import { HOUR, SECOND } from '@knsim/core';
 import { Cluster, resolveClusterConfig } from '@knsim/control-plane';
 import { DataPlane, ProxyViews } from '@knsim/kube-proxy';
-import { resolveTraffic, TrafficEngine, TrafficMetrics } from '@knsim/traffic';
+import * as traffic from '@knsim/traffic';
 import { controlPlaneObjects } from './controlPlane.js';
+import { dataPlaneWorkload } from './dataPlaneWorkload.js';
 import { rssMiB, timeSeconds, type Measurement } from './harness.js';
 
 /**
@@ -15,53 +16,28 @@ export function dataPlaneBenchmarks(
   options: { quick: boolean },
   bareHeapEventsPerSecond: number | undefined,
 ): Measurement[] {
-  const services = 200;
   const requests = options.quick ? 100_000 : 1_000_000;
-  const simulated = 100; // seconds
-  const cluster = new Cluster({
-    seed: 1,
-    config: { nodes: 100, zones: ['zone-a', 'zone-b'], dns: { enabled: false } },
-    manifests: controlPlaneObjects({ deployments: services, replicas: 10, namespaces: 10 }),
-    retainEvents: true,
-  });
-  const dataPlane = new DataPlane(cluster);
-  if (!cluster.converge({ until: HOUR }).converged)
-    throw new Error('data-plane benchmark: the cluster did not converge');
-  cluster.runFor(10 * SECOND);
-  const rate = requests / simulated / services;
-  const start = cluster.now;
-  const traffic = resolveTraffic({
-    workloads: Array.from({ length: services }, (_, i) => ({
-      name: `svc-${i}`,
-      from: { pods: { namespace: `team-${i % 10}`, selector: `app=svc-${i}` } },
-      to: `service/team-${(i + 1) % 10}/svc-${(i + 1) % services}:80`,
-      arrival: { poisson: { rate } },
-      start: `${start}us`,
-      stop: `${start + simulated * SECOND}us`,
-    })),
-    servers: [{ serviceTime: { exponential: { mean: '2ms' } }, concurrency: 32 }],
-  });
-  // 10 s windows: 200 workloads x 110 windows of histograms stays small.
-  const metrics = new TrafficMetrics({ window: 10 * SECOND });
-  const engine = new TrafficEngine({ cluster, dataPlane, metrics, ...traffic });
-  engine.start();
+  const { cluster, simulatedSeconds, counts } = dataPlaneWorkload(
+    {
+      core: { HOUR, SECOND },
+      controlPlane: { Cluster },
+      kubeProxy: { DataPlane },
+      traffic,
+      controlPlaneObjects,
+    },
+    requests,
+  );
   // The RSS high-water mark of the traffic phase, read every 10 simulated seconds: the process's
   // peak would hide it behind an earlier suite's (`pnpm bench kernel data-plane`).
   const rssBefore = rssMiB();
   let rssHigh = rssBefore;
   const seconds = timeSeconds(() => {
-    for (let chunk = 0; chunk < simulated / 10 + 1; chunk++) {
+    for (let chunk = 0; chunk < simulatedSeconds / 10; chunk++) {
       cluster.runFor(10 * SECOND);
       rssHigh = Math.max(rssHigh, rssMiB());
     }
   });
-  let sent = 0;
-  let ok = 0;
-  for (const name of metrics.workloads()) {
-    const summary = metrics.summary(name);
-    sent += summary.requests;
-    ok += summary.outcomes['ok'] ?? 0;
-  }
+  const { sent, ok } = counts();
   if (ok < sent * 0.99) throw new Error(`data-plane benchmark: only ${ok} of ${sent} requests succeeded`);
   const perSecond = sent / seconds;
   const label = `data-plane/100 nodes, 2000 pods, 200 Services, ${sent.toLocaleString('en-US')} requests, keep-alive off`;
