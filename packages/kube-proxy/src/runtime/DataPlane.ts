@@ -1069,8 +1069,9 @@ export class DataPlane {
         return fail('refused', `the API server does not listen on ${target.port}`, judged);
       return connected(backend, sourceIp, hops, judged);
     }
-    const owner = this.#podByIp(state, ip);
-    if (owner === undefined) {
+    const pod = this.#podRecordByIp(state, ip);
+    const owner = pod?.key;
+    if (pod === undefined || owner === undefined) {
       const inCluster = this.#inPodNetwork(ip);
       const outside = inCluster ? undefined : this.externalEndpoint(ip, target.port);
       const closed = inCluster || outside !== undefined ? undefined : this.externalEndpoint(ip);
@@ -1105,12 +1106,16 @@ export class DataPlane {
         { ...extra, backend },
       );
     }
-    const pod = state.pods.get(owner) as PodRecord;
     backend.pod = owner;
     const node = state.nodes.get(pod.nodeName ?? '');
     if (node === undefined || node.kubelet === 'crashed')
       return fail('timeout', `${owner}'s node ${pod.nodeName} is down`, { ...extra, backend });
-    if (this.#partitioned(state, pod.nodeName, fromNode))
+    // `#partitioned(state, pod.nodeName, fromNode)`, with the pod's node already at hand.
+    if (
+      fromNode !== undefined &&
+      fromNode !== node.name &&
+      (node.kubelet === 'partitioned' || state.nodes.get(fromNode)?.kubelet === 'partitioned')
+    )
       return fail('timeout', `${owner}'s node ${pod.nodeName} is partitioned`, { ...extra, backend });
     if (fromNode !== pod.nodeName && hops !== NO_HOPS) hops.push(`node ${pod.nodeName}`);
     const verdict = this.#judge(
@@ -1198,11 +1203,29 @@ export class DataPlane {
   }
 
   #podByIp(state: ClusterState, ip: string): string | undefined {
-    const pod = this.#podsByIp.get(ip);
-    // hostNetwork pods share the node's address: only a pod's own IP identifies it.
-    const record = pod === undefined ? undefined : state.pods.get(pod);
-    return record !== undefined && record.podIP === ip && record.spec.hostNetwork !== true ? pod : undefined;
+    return this.#podRecordByIp(state, ip)?.key;
   }
+
+  #podRecordByIp(state: ClusterState, ip: string): PodRecord | undefined {
+    // Remembered per state: a route's first connections ask for the same few addresses many
+    // times, and a lookup in the state's pod map reads a few cold nodes of its trie.
+    if (this.#byIpState !== state) {
+      this.#byIpState = state;
+      this.#byIp.clear();
+    }
+    let found = this.#byIp.get(ip);
+    if (found === undefined) {
+      const pod = this.#podsByIp.get(ip);
+      // hostNetwork pods share the node's address: only a pod's own IP identifies it.
+      const record = pod === undefined ? undefined : state.pods.get(pod);
+      found = record !== undefined && record.podIP === ip && record.spec.hostNetwork !== true ? record : null;
+      this.#byIp.set(ip, found);
+    }
+    return found ?? undefined;
+  }
+
+  #byIpState: ClusterState | undefined;
+  readonly #byIp = new Map<string, PodRecord | null>();
 }
 
 // Endpoint lists are reused while the rules are unchanged, and so are their "ip:port" lists.
