@@ -1202,10 +1202,6 @@ export class DataPlane {
     return ports.size === 0 || ports.has(`${target.port}/${target.protocol}`);
   }
 
-  #podByIp(state: ClusterState, ip: string): string | undefined {
-    return this.#podRecordByIp(state, ip)?.key;
-  }
-
   #podRecordByIp(state: ClusterState, ip: string): PodRecord | undefined {
     // Remembered per state: a route's first connections ask for the same few addresses many
     // times, and a lookup in the state's pod map reads a few cold nodes of its trie.
