@@ -64,22 +64,8 @@ const yes = (reason: MasqueradeReason): MasqueradeDecision => ({ masquerade: tru
 const no = (reason: MasqueradeReason): MasqueradeDecision => ({ masquerade: false, reason });
 
 function sameIp(a: string, b: string): boolean {
-  const left = canonical(a);
-  return left !== null && left === canonical(b);
-}
-
-// Canonical forms of the addresses compared lately: the same few thousand come back on every
-// connection, and parsing one costs more than the rest of the decision. Emptied when it fills.
-const canonicalForms = new Map<string, string | null>();
-
-function canonical(text: string): string | null {
-  let form = canonicalForms.get(text);
-  if (form === undefined) {
-    if (canonicalForms.size >= 8192) canonicalForms.clear();
-    form = canonicalIp(text) ?? null;
-    canonicalForms.set(text, form);
-  }
-  return form;
+  const left = canonicalIp(a);
+  return left !== undefined && left === canonicalIp(b);
 }
 
 /**

@@ -47,6 +47,21 @@ export interface ProxyEndpoint {
  * ```
  */
 export function canonicalIp(text: string): string | undefined {
+  let form = canonicalForms.get(text);
+  if (form === undefined) {
+    if (canonicalForms.size >= 8192) canonicalForms.clear();
+    form = parseCanonical(text) ?? null;
+    canonicalForms.set(text, form);
+  }
+  return form ?? undefined;
+}
+
+// The canonical forms of addresses seen lately: the same few thousand come back for every
+// node's rules and every connection, and parsing one costs more than what is done with it.
+// Emptied when it fills.
+const canonicalForms = new Map<string, string | null>();
+
+function parseCanonical(text: string): string | undefined {
   const parsed = tryParseIp(text.trim(), { legacy: true });
   if (parsed === undefined) return undefined;
   if (parsed.family === 'IPv6' && isIpv4Mapped(parsed.value))
