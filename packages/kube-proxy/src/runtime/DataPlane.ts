@@ -723,7 +723,9 @@ export class DataPlane {
   readonly #listening = new WeakMap<PodRecord, ReadonlySet<string>>();
   #addresses: { nodes: ClusterState['nodes']; byAddress: Map<string, NodeRecord> } | undefined;
   readonly #podsByIp = new Map<string, string>();
-  readonly #rules = new WeakMap<ServiceVersion, Map<string, ProgrammedPort>>();
+  // Per version: what each (node, port) programs, and (keyed by port alone) the endpoints every
+  // node reads from the slices.
+  readonly #rules = new WeakMap<ServiceVersion, Map<string, ProgrammedPort | readonly ProxyEndpoint[]>>();
 
   #nodeByAddress(state: ClusterState, address: string): NodeRecord | undefined {
     if (this.#addresses?.nodes !== state.nodes) {
@@ -745,10 +747,23 @@ export class DataPlane {
     let byNode = this.#rules.get(version);
     if (byNode === undefined) this.#rules.set(version, (byNode = new Map()));
     const key = `${node.name}\u0000${servicePort.port}/${servicePort.protocol ?? 'TCP'}/${servicePort.nodePort ?? 0}`;
-    let programmed = byNode.get(key);
+    let programmed = byNode.get(key) as ProgrammedPort | undefined;
     if (programmed === undefined) {
       const info = servicePortInfo(service, servicePort);
-      const endpoints = endpointsFromSlices(service, servicePort, version.slices, node.name);
+      // What every node reads from the slices is the same but for which endpoints are its own:
+      // read once per version and port, then marked per node.
+      const portOnly = `${servicePort.port}/${servicePort.protocol ?? 'TCP'}/${servicePort.name ?? ''}`;
+      let shared = byNode.get(portOnly) as readonly ProxyEndpoint[] | undefined;
+      if (shared === undefined) {
+        shared = endpointsFromSlices(service, servicePort, version.slices, '');
+        byNode.set(portOnly, shared);
+      }
+      const endpoints =
+        node.name === ''
+          ? shared
+          : shared.map((endpoint) =>
+              endpoint.nodeName === node.name ? { ...endpoint, isLocal: true } : endpoint,
+            );
       const categorized = categorizeEndpoints(endpoints, {
         nodeName: node.name,
         zone: node.zone,
