@@ -636,15 +636,25 @@ export class DataPlane {
       decision.origin.kind === 'pod' || !masquerade.masquerade
         ? decision.origin
         : { kind: 'node', node: proxyNode, ip: seenSource };
+    // Objects written out, not spread: this runs for every route's first result per backend.
+    const delivered: ConnectTarget =
+      target.sourcePort === undefined
+        ? { ip: target.ip, port: endpoint.port, protocol: target.protocol }
+        : { ip: target.ip, port: endpoint.port, protocol: target.protocol, sourcePort: target.sourcePort };
     return this.#deliver(
       state,
       endpoint.ip,
-      { ...target, port: endpoint.port },
+      delivered,
       seenSource,
       proxyNode,
       hops,
       (result, reason, extra) => failure(result, reason, hops, extra),
-      { ...decided, masqueraded: masquerade.masquerade },
+      {
+        node: decided.node,
+        service: decided.service,
+        candidates: decided.candidates,
+        masqueraded: masquerade.masquerade,
+      },
       origin,
     );
   }
@@ -1141,11 +1151,19 @@ export class DataPlane {
     );
     if (!verdict.allowed) return this.#denied(verdict, hops, fail, { ...extra, backend });
     if (hops !== NO_HOPS) hops.push(`pod ${owner} (${ip})`);
-    const judged = { ...extra, backend, policies: verdict.policies };
-    if (!pod.containersRunning) return fail('refused', `${owner} has no running container`, judged);
+    if (!pod.containersRunning)
+      return fail('refused', `${owner} has no running container`, {
+        ...extra,
+        backend,
+        policies: verdict.policies,
+      });
     if (!this.#listens(pod, target))
-      return fail('refused', `nothing listens on ${ip}:${target.port}/${target.protocol}`, judged);
-    return connected(backend, sourceIp, hops, judged);
+      return fail('refused', `nothing listens on ${ip}:${target.port}/${target.protocol}`, {
+        ...extra,
+        backend,
+        policies: verdict.policies,
+      });
+    return connected(backend, sourceIp, hops, extra, verdict.policies);
   }
 
   #inPodNetwork(ip: string): boolean {
@@ -1253,8 +1271,9 @@ function connected(
   sourceIp: string,
   hops: string[],
   decided: Partial<ConnectResult>,
+  policies: readonly string[] = decided.policies ?? [],
 ): ConnectResult {
-  return shaped({
+  return {
     result: 'connected',
     reason: decided.reason ?? 'connected',
     backend,
@@ -1264,9 +1283,9 @@ function connected(
     node: decided.node ?? null,
     service: decided.service ?? null,
     hops,
-    policies: decided.policies ?? [],
+    policies,
     release: decided.release,
-  });
+  };
 }
 
 /**
