@@ -463,20 +463,42 @@ export class TrafficEngine {
     return workload.clients ?? this.#listClients(workload, state);
   }
 
+  /**
+   * The pods of a namespace (all pods without one) in `state`, read once per state: every
+   * workload drawing its clients from a namespace would otherwise look each of its pods up.
+   */
+  #podsIn(namespace: string | undefined, state: ClusterState): readonly PodRecord[] {
+    if (this.#podsInState !== state) {
+      this.#podsInState = state;
+      this.#podsByNamespace.clear();
+    }
+    const key = namespace ?? '';
+    let pods = this.#podsByNamespace.get(key);
+    if (pods === undefined) {
+      pods = [];
+      if (namespace === undefined) for (const pod of state.pods.values()) pods.push(pod);
+      else
+        for (const podKey of this.cluster.index.podsInNamespace(namespace)) {
+          const pod = state.pods.get(podKey);
+          if (pod !== undefined) pods.push(pod);
+        }
+      this.#podsByNamespace.set(key, pods);
+    }
+    return pods;
+  }
+
+  #podsInState: ClusterState | undefined;
+  readonly #podsByNamespace = new Map<string, PodRecord[]>();
+
   #listClients(workload: WorkloadRuntime, state: ClusterState): ClientSlot[] {
     const from = workload.spec.from;
     let keys: string[];
     if ('external' in from) {
       keys = (from.external.ips ?? ['203.0.113.10']).map((ip) => `external:${ip}`);
     } else {
-      const namespace = from.pods.namespace;
       const clients: string[] = [];
-      const candidates =
-        namespace === undefined ? state.pods.keys() : this.cluster.index.podsInNamespace(namespace);
-      for (const key of candidates) {
-        const pod = state.pods.get(key);
-        if (pod !== undefined && workload.matcher?.(pod.labels) === true) clients.push(pod.key);
-      }
+      for (const pod of this.#podsIn(from.pods.namespace, state))
+        if (workload.matcher?.(pod.labels) === true) clients.push(pod.key);
       keys = clients.sort();
     }
     workload.clients = keys.map((key) => {
