@@ -801,8 +801,8 @@ export class TrafficEngine {
     state: ClusterState,
   ): ResolvedTarget {
     const host = workload.spec.host;
+    // (`service/NS/NAME` targets are read by `#serviceIp`.)
     if (workload.targetKind === 'ip') return { ip: host, delay: 0 };
-    if (workload.targetKind === 'service') return { ip: this.#serviceIp(workload, state), delay: 0 };
     if (this.dns === undefined || clientPod === undefined) return { ip: undefined, delay: 0 };
     const cached = workload.dnsCache.get(client);
     const now = this.cluster.now;

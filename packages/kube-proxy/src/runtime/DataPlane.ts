@@ -733,9 +733,10 @@ export class DataPlane {
   readonly #listening = new WeakMap<PodRecord, ReadonlySet<string>>();
   #addresses: { nodes: ClusterState['nodes']; byAddress: Map<string, NodeRecord> } | undefined;
   readonly #podsByIp = new Map<string, string>();
-  // Per version: what each (node, port) programs, and (keyed by port alone) the endpoints every
-  // node reads from the slices.
-  readonly #rules = new WeakMap<ServiceVersion, Map<string, ProgrammedPort | readonly ProxyEndpoint[]>>();
+  // Per version: what each (node, port) programs, and per port the endpoints every node reads
+  // from the slices (before marking its own local).
+  readonly #rules = new WeakMap<ServiceVersion, Map<string, ProgrammedPort>>();
+  readonly #sliceEndpoints = new WeakMap<ServiceVersion, Map<string, readonly ProxyEndpoint[]>>();
 
   #nodeByAddress(state: ClusterState, address: string): NodeRecord | undefined {
     if (this.#addresses?.nodes !== state.nodes) {
@@ -757,16 +758,18 @@ export class DataPlane {
     let byNode = this.#rules.get(version);
     if (byNode === undefined) this.#rules.set(version, (byNode = new Map()));
     const key = `${node.name}\u0000${servicePort.port}/${servicePort.protocol ?? 'TCP'}/${servicePort.nodePort ?? 0}`;
-    let programmed = byNode.get(key) as ProgrammedPort | undefined;
+    let programmed = byNode.get(key);
     if (programmed === undefined) {
       const info = servicePortInfo(service, servicePort);
       // What every node reads from the slices is the same but for which endpoints are its own:
       // read once per version and port, then marked per node.
       const portOnly = `${servicePort.port}/${servicePort.protocol ?? 'TCP'}/${servicePort.name ?? ''}`;
-      let shared = byNode.get(portOnly) as readonly ProxyEndpoint[] | undefined;
+      let byPort = this.#sliceEndpoints.get(version);
+      if (byPort === undefined) this.#sliceEndpoints.set(version, (byPort = new Map()));
+      let shared = byPort.get(portOnly);
       if (shared === undefined) {
         shared = endpointsFromSlices(service, servicePort, version.slices, '');
-        byNode.set(portOnly, shared);
+        byPort.set(portOnly, shared);
       }
       const endpoints =
         node.name === ''

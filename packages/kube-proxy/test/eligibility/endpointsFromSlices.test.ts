@@ -346,4 +346,13 @@ describe('canonicalIp', () => {
   ])('%s -> %s', (text, canonical) => {
     expect(canonicalIp(text)).toBe(canonical);
   });
+
+  it('answers the same for remembered forms, invalid ones, and after the memory fills and empties', () => {
+    expect([canonicalIp('010.0.0.9'), canonicalIp('010.0.0.9')]).toEqual(['10.0.0.9', '10.0.0.9']);
+    expect([canonicalIp('nope'), canonicalIp('nope')]).toEqual([undefined, undefined]);
+    for (let i = 0; i < 20_000; i++) canonicalIp(`0${10 + (i >> 16)}.${(i >> 8) & 255}.0${i & 255}.1`);
+    expect(canonicalIp('010.0.0.9')).toBe('10.0.0.9');
+    expect(canonicalIp(`0${10}.1.0${2}.1`)).toBe('10.1.2.1');
+    expect(canonicalIp('nope')).toBeUndefined();
+  });
 });
