@@ -3,24 +3,29 @@ const TWO_MINUS_32 = 2.3283064365386963e-10;
 
 /**
  * Johannes Baagøe's Mash hash as seedrandom's Alea seeds with it (same arithmetic, so the same
- * doubles): each call folds `data` into the running state and returns a multiple of 2^-32 in [0, 1).
+ * doubles): folds `data` into the running state `n` and returns the new state; `n >>> 0` times
+ * 2^-32 is the hash's output, a multiple of 2^-32 in [0, 1). A plain function over a number, not
+ * a closure: a closure's mutable number is a boxed heap number, written once per character, and
+ * seeding a stream cost microseconds (thousands of streams are made on a run's first connections).
  */
-function mash(): (data: string) => number {
-  let n = 0xefc8249d;
-  return (data) => {
-    for (let i = 0; i < data.length; i++) {
-      n += data.charCodeAt(i);
-      let h = 0.02519603282416938 * n;
-      n = h >>> 0;
-      h -= n;
-      h *= n;
-      n = h >>> 0;
-      h -= n;
-      n += h * TWO_32;
-    }
-    return (n >>> 0) * TWO_MINUS_32;
-  };
+function mash(n: number, data: string): number {
+  for (let i = 0; i < data.length; i++) {
+    n += data.charCodeAt(i);
+    let h = 0.02519603282416938 * n;
+    n = h >>> 0;
+    h -= n;
+    h *= n;
+    n = h >>> 0;
+    h -= n;
+    n += h * TWO_32;
+  }
+  return n;
 }
+
+// Alea hashes three spaces first, whatever the seed: that state and its outputs are constants.
+const SPACE_1 = mash(0xefc8249d, ' ');
+const SPACE_2 = mash(SPACE_1, ' ');
+const SPACE_3 = mash(SPACE_2, ' ');
 
 /**
  * One named, seeded source of randomness. Every consumer in a simulation asks for its own stream
@@ -56,16 +61,18 @@ export class RandomStream {
     readonly seed: string,
     readonly name: string,
   ) {
-    const hash = mash();
     const key = `${seed}\u0000${name}`;
-    let s0 = hash(' ');
-    let s1 = hash(' ');
-    let s2 = hash(' ');
-    s0 -= hash(key);
+    let s0 = (SPACE_1 >>> 0) * TWO_MINUS_32;
+    let s1 = (SPACE_2 >>> 0) * TWO_MINUS_32;
+    let s2 = (SPACE_3 >>> 0) * TWO_MINUS_32;
+    let n = mash(SPACE_3, key);
+    s0 -= (n >>> 0) * TWO_MINUS_32;
     if (s0 < 0) s0 += 1;
-    s1 -= hash(key);
+    n = mash(n, key);
+    s1 -= (n >>> 0) * TWO_MINUS_32;
     if (s1 < 0) s1 += 1;
-    s2 -= hash(key);
+    n = mash(n, key);
+    s2 -= (n >>> 0) * TWO_MINUS_32;
     if (s2 < 0) s2 += 1;
     this.#s0 = (s0 * TWO_32) | 0;
     this.#s1 = (s1 * TWO_32) | 0;

@@ -730,13 +730,14 @@ export class DataPlane {
     return (this.#podNetworkCache ??= parseIpv4Cidr(this.cluster.config.clusterCIDR));
   }
   readonly #apiServer: string;
-  readonly #listening = new WeakMap<PodRecord, ReadonlySet<string>>();
+  // Per pod record, its declared container ports as [port, protocol, port, protocol...].
+  readonly #listening = new WeakMap<PodRecord, (number | string)[]>();
   #addresses: { nodes: ClusterState['nodes']; byAddress: Map<string, NodeRecord> } | undefined;
   readonly #podsByIp = new Map<string, string>();
-  // Per version: what each (node, port) programs, and per port the endpoints every node reads
-  // from the slices (before marking its own local).
-  readonly #rules = new WeakMap<ServiceVersion, Map<string, ProgrammedPort>>();
-  readonly #sliceEndpoints = new WeakMap<ServiceVersion, Map<string, readonly ProxyEndpoint[]>>();
+  // Per version and port (the Service port object of that version): what every node reads of it
+  // (its port info, and the endpoints in the slices before marking its own local), and what each
+  // node programs.
+  readonly #rules = new WeakMap<ServiceVersion, Map<ServicePort, PortRules>>();
 
   #nodeByAddress(state: ClusterState, address: string): NodeRecord | undefined {
     if (this.#addresses?.nodes !== state.nodes) {
@@ -755,22 +756,21 @@ export class DataPlane {
     servicePort: ServicePort,
     node: NodeRecord,
   ): ProgrammedPort {
-    let byNode = this.#rules.get(version);
-    if (byNode === undefined) this.#rules.set(version, (byNode = new Map()));
-    const key = `${node.name}\u0000${servicePort.port}/${servicePort.protocol ?? 'TCP'}/${servicePort.nodePort ?? 0}`;
-    let programmed = byNode.get(key);
+    let byPort = this.#rules.get(version);
+    if (byPort === undefined) this.#rules.set(version, (byPort = new Map()));
+    let rules = byPort.get(servicePort);
+    if (rules === undefined) {
+      rules = {
+        info: servicePortInfo(service, servicePort),
+        endpoints: endpointsFromSlices(service, servicePort, version.slices, ''),
+        byNode: new Map(),
+      };
+      byPort.set(servicePort, rules);
+    }
+    let programmed = rules.byNode.get(node.name);
     if (programmed === undefined) {
-      const info = servicePortInfo(service, servicePort);
-      // What every node reads from the slices is the same but for which endpoints are its own:
-      // read once per version and port, then marked per node.
-      const portOnly = `${servicePort.port}/${servicePort.protocol ?? 'TCP'}/${servicePort.name ?? ''}`;
-      let byPort = this.#sliceEndpoints.get(version);
-      if (byPort === undefined) this.#sliceEndpoints.set(version, (byPort = new Map()));
-      let shared = byPort.get(portOnly);
-      if (shared === undefined) {
-        shared = endpointsFromSlices(service, servicePort, version.slices, '');
-        byPort.set(portOnly, shared);
-      }
+      const info = rules.info;
+      const shared = rules.endpoints;
       const endpoints =
         node.name === ''
           ? shared
@@ -786,7 +786,7 @@ export class DataPlane {
       });
       const portKey = `${node.name}\u0000${serviceKey}\u0000${servicePort.name ?? ''}/${servicePort.protocol ?? 'TCP'}`;
       programmed = { info, categorized, backends: new WeakMap(), portKey };
-      byNode.set(key, programmed);
+      rules.byNode.set(node.name, programmed);
     }
     return programmed;
   }
@@ -1228,14 +1228,16 @@ export class DataPlane {
   #listens(pod: PodRecord, target: ConnectTarget): boolean {
     let ports = this.#listening.get(pod);
     if (ports === undefined) {
-      ports = new Set(
-        pod.spec.containers
-          .flatMap((c) => c.ports ?? [])
-          .map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`),
-      );
+      // Port and protocol pairs, flat: a pod declares a few, and a scan builds no key string.
+      ports = [];
+      for (const container of pod.spec.containers)
+        for (const port of container.ports ?? []) ports.push(port.containerPort, port.protocol ?? 'TCP');
       this.#listening.set(pod, ports);
     }
-    return ports.size === 0 || ports.has(`${target.port}/${target.protocol}`);
+    if (ports.length === 0) return true;
+    for (let i = 0; i < ports.length; i += 2)
+      if (ports[i] === target.port && ports[i + 1] === target.protocol) return true;
+    return false;
   }
 
   #podRecordByIp(state: ClusterState, ip: string): PodRecord | undefined {
@@ -1450,6 +1452,14 @@ interface IpvsDestinations {
 }
 
 /** A port's rules as one node programs them for one Service version. */
+/** One port of one Service version: what every node reads of it, and what each node programs. */
+interface PortRules {
+  readonly info: ServicePortInfo;
+  /** The endpoints in the version's slices for this port, none marked local. */
+  readonly endpoints: readonly ProxyEndpoint[];
+  readonly byNode: Map<string, ProgrammedPort>;
+}
+
 interface ProgrammedPort {
   readonly info: ServicePortInfo;
   readonly categorized: CategorizedEndpoints;

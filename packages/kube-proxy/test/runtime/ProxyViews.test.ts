@@ -100,4 +100,78 @@ describe('ProxyViews', () => {
       { seed: 77, numRuns: 200 },
     );
   });
+
+  it('answers a node first asked after everything settled as if it had walked the log (seed 78)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 3_000 }), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.integer({ min: 0, max: 20_000 }), { maxLength: 20 }),
+        fc.array(fc.integer({ min: 0, max: 3_000 }), { maxLength: 6 }),
+        fc.integer({ min: 0, max: 4_000 }),
+        (gaps, probes, laterGaps, wait) => {
+          // A bounded delay (at most 2 s): a node first asked 3 s after the last change (2 s and
+          // minSyncPeriod) may skip the walk; asked sooner, it must not.
+          const views = () =>
+            new ProxyViews({
+              seed: 's',
+              propagation: parseDurationDistribution({ uniform: { min: '10ms', max: '2s' } }, 'p'),
+              minSyncPeriod: SECOND,
+            });
+          const walked = views();
+          const settled = views();
+          let at = 0;
+          gaps.forEach((gap, i) => {
+            at += gap * MILLISECOND;
+            for (const v of [walked, settled])
+              v.recordChange(i % 2 === 0 ? 'ns/a' : 'ns/b', at, undefined, []);
+          });
+          // One node walks the log as it is asked along the way; the other is first asked late.
+          const late = at + wait * MILLISECOND;
+          for (const probe of [...probes].sort((a, b) => a - b))
+            if (probe * MILLISECOND < late) walked.seenBy('n', 'ns/a', probe * MILLISECOND);
+          for (const key of ['ns/a', 'ns/b']) {
+            expect(settled.seenBy('n', key, late)?.index).toBe(walked.seenBy('n', key, late)?.index);
+            expect(settled.stableUntil('n', key)).toBe(walked.stableUntil('n', key));
+          }
+          // The past, then the sync history, then more changes: the same answers.
+          for (const probe of probes)
+            expect(settled.seenBy('n', 'ns/b', probe * MILLISECOND)?.index).toBe(
+              walked.seenBy('n', 'ns/b', probe * MILLISECOND)?.index,
+            );
+          expect(settled.syncs('n', 'ns/a', late)).toEqual(walked.syncs('n', 'ns/a', late));
+          at = late;
+          laterGaps.forEach((gap, i) => {
+            at += gap * MILLISECOND;
+            for (const v of [walked, settled])
+              v.recordChange(i % 2 === 0 ? 'ns/b' : 'ns/c', at, undefined, []);
+          });
+          for (const probe of [...probes, 30_000].sort((a, b) => a - b)) {
+            const when = late + probe * MILLISECOND;
+            for (const key of ['ns/a', 'ns/b', 'ns/c']) {
+              expect(settled.seenBy('n', key, when)?.index).toBe(walked.seenBy('n', key, when)?.index);
+              expect(settled.stableUntil('n', key)).toBe(walked.stableUntil('n', key));
+            }
+          }
+          expect(settled.syncs('n', 'ns/b', at + 10 * SECOND)).toEqual(
+            walked.syncs('n', 'ns/b', at + 10 * SECOND),
+          );
+        },
+      ),
+      { seed: 78, numRuns: 200 },
+    );
+  });
+
+  it('skips the walk only where the delay is bounded: a settled answer is the last version', () => {
+    const views = new ProxyViews({ seed: '1', propagation: constant('100ms'), minSyncPeriod: SECOND });
+    views.recordChange('ns/a', 0, undefined, []);
+    views.recordChange('ns/a', 200 * MILLISECOND, undefined, []);
+    // Delivered at 0.1 s (synced at once) and 0.3 s (synced at 1.1 s): settled by 1.3 s.
+    expect(views.seenBy('node-1', 'ns/a', 1_300 * MILLISECOND)?.index).toBe(1);
+    expect(views.stableUntil('node-1', 'ns/a')).toBe(Number.POSITIVE_INFINITY);
+    expect(views.seenBy('node-1', 'ns/a', 1_099 * MILLISECOND)?.index).toBe(0);
+    expect(views.syncs('node-1', 'ns/a', 2 * SECOND)).toEqual([
+      { version: 0, at: 100 * MILLISECOND },
+      { version: 1, at: 1_100 * MILLISECOND },
+    ]);
+  });
 });
