@@ -128,20 +128,40 @@ export class TrafficMetrics {
       order[at] = i;
       starts[id] = at + 1;
     }
-    for (let k = 0; k < count; k++) {
-      const i = order[k] as number;
-      const metrics = this.#byId[ids[i] as number] as WorkloadMetrics;
-      const outcome = this.#pendingOutcomes[i] as string;
-      metrics.windows.record(
-        this.#pendingAt[i] as number,
-        outcome,
-        outcome === 'ok' ? (this.#pendingLatency[i] as number) : undefined,
-      );
-      const reason = this.#pendingReasons[i];
-      if (reason !== undefined && outcome !== 'ok') countReason(metrics, outcome, reason);
-      this.#pendingReasons[i] = undefined;
+    // Workload by workload (`starts[w]` is now the end of w's run in `order`): failures filed one
+    // by one, the ok ones gathered and filed together (nothing they count depends on their order
+    // among the failures).
+    const okAt = this.#okAt;
+    const okLatency = this.#okLatency;
+    let begin = 0;
+    for (let w = 0; w < workloads; w++) {
+      const end = starts[w] as number;
+      if (end === begin) continue;
+      const metrics = this.#byId[w] as WorkloadMetrics;
+      let oks = 0;
+      for (let k = begin; k < end; k++) {
+        const i = order[k] as number;
+        const outcome = this.#pendingOutcomes[i] as string;
+        if (outcome === 'ok') {
+          this.#pendingReasons[i] = undefined;
+          okAt[oks] = this.#pendingAt[i] as number;
+          okLatency[oks] = this.#pendingLatency[i] as number;
+          oks++;
+          continue;
+        }
+        metrics.windows.record(this.#pendingAt[i] as number, outcome);
+        const reason = this.#pendingReasons[i];
+        if (reason !== undefined) countReason(metrics, outcome, reason);
+        this.#pendingReasons[i] = undefined;
+      }
+      if (oks > 0) metrics.windows.recordOks(okAt, okLatency, 0, oks);
+      begin = end;
     }
   }
+
+  // A workload's ok outcomes of one batch, gathered (see `#file`).
+  readonly #okAt = new Float64Array(PENDING);
+  readonly #okLatency = new Float64Array(PENDING);
 
   #of(workload: string): WorkloadMetrics {
     if (this.#pendingCount > 0) this.#file();

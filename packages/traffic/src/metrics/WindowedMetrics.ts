@@ -129,6 +129,38 @@ export class WindowedMetrics {
     }
   }
 
+  /**
+   * Records requests that ended `ok`: the k-th at `ats[k]` after `latencies[k]` µs, for k in
+   * [from, to). The same as calling {@link WindowedMetrics.record} for each (in any order), but
+   * each run of requests in one window is counted and filed into the histograms at once.
+   */
+  recordOks(ats: ArrayLike<number>, latencies: ArrayLike<number>, from: number, to: number): void {
+    let start = from;
+    while (start < to) {
+      const index = this.indexAt(ats[start] as number);
+      let end = start + 1;
+      while (end < to && this.indexAt(ats[end] as number) === index) end++;
+      let window = index === this.#lastIndex ? this.#last : this.#windows[index];
+      if (window === undefined) {
+        window = { outcomes: new OutcomeCounter(), latency: undefined };
+        this.#windows[index] = window;
+      }
+      this.#lastIndex = index;
+      this.#last = window;
+      window.latency ??= new LatencyHistogram({
+        significantDigits: this.#windowDigits,
+        counts: 'int32',
+        ...(this.latency.count > 0 ? { expectedMax: this.latency.max } : {}),
+      });
+      // Histograms first: an invalid latency throws before anything is counted.
+      window.latency.recordMany(latencies, start, end);
+      this.latency.recordMany(latencies, start, end);
+      window.outcomes.record('ok', end - start);
+      this.totals.record('ok', end - start);
+      start = end;
+    }
+  }
+
   /** Number of windows from the first through the last one recorded into (0 when empty). */
   get windowCount(): number {
     return this.#windows.length;

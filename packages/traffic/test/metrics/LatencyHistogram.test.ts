@@ -129,6 +129,42 @@ describe('LatencyHistogram', () => {
     );
   });
 
+  it('recordMany equals recording each value, whatever the sizes, clamping and ranges (seed 213)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom<SignificantDigits>(1, 2, 3),
+        fc.constantFrom<'float64' | 'int32'>('float64', 'int32'),
+        fc.array(
+          fc.array(fc.oneof(latency, fc.constantFrom(0, 1, 2048, HOUR + 1, 2 ** 33)), { maxLength: 60 }),
+          {
+            maxLength: 8,
+          },
+        ),
+        (digits, counts, batches) => {
+          const one = new LatencyHistogram({ significantDigits: digits, counts });
+          const many = new LatencyHistogram({ significantDigits: digits, counts });
+          for (const batch of batches) {
+            for (const value of batch) one.record(value);
+            // Some padding around the range: only [from, to) is read.
+            const padded = new Float64Array([-1, ...batch, -1]);
+            many.recordMany(padded, 1, batch.length + 1);
+          }
+          expect(canonicalJson(many.toJSON())).toBe(canonicalJson(one.toJSON()));
+          expect(many.clamped).toBe(one.clamped);
+        },
+      ),
+      { seed: 213, numRuns: 200 },
+    );
+  });
+
+  it('recordMany records nothing from a batch with an invalid value', () => {
+    const h = new LatencyHistogram();
+    h.recordMany([5, 7]);
+    expect(() => h.recordMany([9, -1, 11])).toThrow(RangeError);
+    expect(() => h.recordMany([9, 1.5])).toThrow(RangeError);
+    expect(h.summary()).toMatchObject({ count: 2, min: 5, max: 7, mean: 6 });
+  });
+
   it('takes the fast path at 5 digits too', () => {
     const h = new LatencyHistogram({ significantDigits: 5 });
     expect(h.fastPath).toBe(true);

@@ -165,6 +165,38 @@ describe('WindowedMetrics', () => {
     );
   });
 
+  it('recordOks equals recording each ok request, across windows and in any order (seed 302)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 5_000_000 }), fc.integer({ min: 0, max: 3_000_000 })), {
+          maxLength: 300,
+        }),
+        fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 6 }),
+        (oks, cuts) => {
+          const each = new WindowedMetrics({ width: SECOND });
+          const batched = new WindowedMetrics({ width: SECOND });
+          for (const [at, latency] of oks) each.record(at, 'ok', latency);
+          const ats = new Float64Array(oks.map(([at]) => at));
+          const latencies = new Float64Array(oks.map(([, latency]) => latency));
+          // Filed in a few slices, as batches of requests are.
+          const bounds = [
+            0,
+            ...cuts.map((cut) => Math.min(cut, oks.length)).sort((a, b) => a - b),
+            oks.length,
+          ];
+          for (let i = 1; i < bounds.length; i++)
+            batched.recordOks(ats, latencies, bounds[i - 1]!, bounds[i]!);
+          expect(canonicalJson(batched.toJSON())).toBe(canonicalJson(each.toJSON()));
+          for (let index = 0; index < each.windowCount; index++)
+            expect(canonicalJson(batched.latencyIn(index).toJSON())).toBe(
+              canonicalJson(each.latencyIn(index).toJSON()),
+            );
+        },
+      ),
+      { seed: 302, numRuns: 150 },
+    );
+  });
+
   it('serializes to canonical JSON (no NaN) and keeps memory per window, not per request', () => {
     const metrics = new WindowedMetrics({ width: SECOND });
     for (let i = 0; i < 200_000; i++)
