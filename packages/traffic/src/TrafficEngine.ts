@@ -131,6 +131,8 @@ interface PodSlot {
    * (see `#serverGone`). Compared with the connection's, so opening one does not read the slot.
    */
   goneEpoch: number;
+  /** The workloads' targets of this pod (usually one): they go with the slot when the pod does. */
+  readonly targets: BackendTarget[];
 }
 
 /**
@@ -139,8 +141,11 @@ interface PodSlot {
  * rather than one per (client, backend).
  */
 interface BackendTarget {
+  readonly workload: WorkloadRuntime;
   readonly slot: PodSlot;
   readonly pod: string;
+  readonly ip: string;
+  readonly port: number;
   /** The backend pod's node (a pod never moves). */
   readonly node: string;
   readonly counter: BackendCounter | undefined;
@@ -204,8 +209,6 @@ interface WorkloadRuntime {
   liveState: ClusterState | undefined;
   /** Slots by client, kept across changes of the client list (routes are worth keeping). */
   readonly slots: Map<string, ClientSlot>;
-  /** Backend targets by `pod NUL ip:port`. */
-  readonly targets: Map<string, BackendTarget>;
   /** Per backend pod, the recorder's counters (looked up once per connection). */
   readonly counters: Map<string, BackendCounter>;
   readonly pools: Map<string, Connection[]>;
@@ -311,7 +314,6 @@ export class TrafficEngine {
         liveOf: undefined,
         liveState: undefined,
         slots: new Map(),
-        targets: new Map(),
         counters: new Map(),
         pools: new Map(),
         recorder: options.metrics.recorder(spec.name),
@@ -337,14 +339,10 @@ export class TrafficEngine {
           this.#clientsDirty = true;
           if (event.type === 'PodDeleted') {
             this.#serverGone(event.pod, 'reset');
-            // Its slots go too (open connections keep theirs), so they do not pile up with churn.
+            // Its slots go too, with the targets on them (open connections keep theirs), so they
+            // do not pile up with churn.
             this.#slots.delete(event.pod);
-            const prefix = `${event.pod}\u0000`;
-            for (const workload of this.#workloads) {
-              workload.slots.delete(event.pod);
-              for (const key of workload.targets.keys())
-                if (key.startsWith(prefix)) workload.targets.delete(key);
-            }
+            for (const workload of this.#workloads) workload.slots.delete(event.pod);
           }
           return;
         case 'PodContainersExited':
@@ -397,6 +395,7 @@ export class TrafficEngine {
         nodeCrashed: false,
         server: undefined,
         goneEpoch: 0,
+        targets: [],
       };
       this.#slots.set(key, slot);
     }
@@ -835,21 +834,25 @@ export class TrafficEngine {
     state: ClusterState,
   ): { target: BackendTarget; hop: Hop } {
     const backend = result.backend as { readonly ip: string; readonly port: number; readonly pod: string };
-    const id = `${backend.ip}:${backend.port}`;
-    const key = `${backend.pod}\u0000${id}`;
-    const slot = this.#slot(backend.pod);
-    let target = workload.targets.get(key);
     // A pod deleted and made again under its name gets a new slot; so does its target.
-    if (target === undefined || target.slot !== slot) {
+    const slot = this.#slot(backend.pod);
+    let target: BackendTarget | undefined;
+    for (const known of slot.targets)
+      if (known.workload === workload && known.port === backend.port && known.ip === backend.ip)
+        target = known;
+    if (target === undefined) {
       target = {
+        workload,
         slot,
         pod: backend.pod,
+        ip: backend.ip,
+        port: backend.port,
         node: this.#read(slot, state)?.nodeName ?? '',
         // Through an Ingress controller, the backends that count are the endpoints it proxies to.
         counter: workload.spec.http === undefined ? this.#counter(workload, backend.pod) : undefined,
-        id,
+        id: `${backend.ip}:${backend.port}`,
       };
-      workload.targets.set(key, target);
+      slot.targets.push(target);
     }
     const hop = this.network.hop(state, clientNode, target.node);
     if (client !== undefined && entry >= 0) {

@@ -58,6 +58,11 @@ export interface MasqueradeInput {
   /** KubeProxyConfiguration `masqueradeAll`. Default false. */
   readonly masqueradeAll?: boolean | undefined;
   readonly localDetector: LocalTrafficDetector;
+  /**
+   * Whether the source is the endpoint itself (a hairpin), for a caller that already knows it
+   * (say, from canonical forms of both addresses it keeps); compared from the addresses otherwise.
+   */
+  readonly hairpin?: boolean | undefined;
 }
 
 const yes = (reason: MasqueradeReason): MasqueradeDecision => ({ masquerade: true, reason });
@@ -90,7 +95,7 @@ function sameIp(a: string, b: string): boolean {
  */
 export function masqueradeDecision(input: MasqueradeInput): MasqueradeDecision {
   const { servicePort, destination, source, endpointIp, localDetector } = input;
-  const hairpin = sameIp(source.ip, endpointIp);
+  const hairpin = input.hairpin ?? sameIp(source.ip, endpointIp);
 
   if (destination === 'clusterIP') {
     if (input.masqueradeAll === true) return yes('masquerade-all');

@@ -29,7 +29,7 @@ import {
 } from '../eligibility/localTrafficDetector.js';
 import { masqueradeDecision } from '../eligibility/masqueradeDecision.js';
 import { newConnectionVerdict, type ServiceDestination } from '../eligibility/newConnectionVerdict.js';
-import type { ProxyEndpoint } from '../eligibility/proxyEndpoint.js';
+import { canonicalIp, type ProxyEndpoint } from '../eligibility/proxyEndpoint.js';
 import { servicePortInfo } from '../eligibility/servicePortInfo.js';
 import type { LoadBalancingPolicy } from '../policies/LoadBalancingPolicy.js';
 import { createPolicy } from '../policies/policyRegistry.js';
@@ -363,6 +363,7 @@ export class DataPlane {
       decided,
       portKey: programmed.portKey,
       origin,
+      canonicalSource: undefined,
       affinity: service.spec.sessionAffinity === 'ClientIP',
     };
   }
@@ -616,6 +617,8 @@ export class DataPlane {
     if (endpoint === undefined) {
       return failure('refused', 'no endpoint could be picked', hops, decided);
     }
+    // The endpoint's address is canonical (a ProxyEndpoint's is); the source's was made so once.
+    decision.canonicalSource ??= canonicalIp(decision.connectionSource.ip) ?? null;
     const masquerade = masqueradeDecision({
       servicePort: decision.programmed.info,
       destination,
@@ -623,6 +626,7 @@ export class DataPlane {
       endpointIp: endpoint.ip,
       masqueradeAll: this.cluster.config.proxy.masqueradeAll,
       localDetector: decision.detector,
+      hairpin: endpoint.ip === decision.canonicalSource,
     });
     const seenSource = masquerade.masquerade ? decision.proxyNodeRecord.address : decision.sourceIp;
     if (hops !== NO_HOPS)
@@ -1135,13 +1139,15 @@ export class DataPlane {
       );
     }
     backend.pod = owner;
-    const node = state.nodes.get(pod.nodeName ?? '');
+    const node = this.#byIpNode.get(ip);
     if (node === undefined || node.kubelet === 'crashed')
       return fail('timeout', `${owner}'s node ${pod.nodeName} is down`, { ...extra, backend });
-    // `#partitioned(state, pod.nodeName, fromNode)`, with the pod's node already at hand.
+    // `#partitioned(state, pod.nodeName, fromNode)`, with the pod's node already at hand (and
+    // nothing to look up while no node is partitioned).
     if (
       fromNode !== undefined &&
       fromNode !== node.name &&
+      this.#somePartitioned(state) &&
       (node.kubelet === 'partitioned' || state.nodes.get(fromNode)?.kubelet === 'partitioned')
     )
       return fail('timeout', `${owner}'s node ${pod.nodeName} is partitioned`, { ...extra, backend });
@@ -1240,12 +1246,14 @@ export class DataPlane {
     return false;
   }
 
+  /** The pod that owns `ip` in `state` (its node is then in `#byIpNode`, if it has one). */
   #podRecordByIp(state: ClusterState, ip: string): PodRecord | undefined {
     // Remembered per state: a route's first connections ask for the same few addresses many
     // times, and a lookup in the state's pod map reads a few cold nodes of its trie.
     if (this.#byIpState !== state) {
       this.#byIpState = state;
       this.#byIp.clear();
+      this.#byIpNode.clear();
     }
     let found = this.#byIp.get(ip);
     if (found === undefined) {
@@ -1254,12 +1262,29 @@ export class DataPlane {
       const record = pod === undefined ? undefined : state.pods.get(pod);
       found = record !== undefined && record.podIP === ip && record.spec.hostNetwork !== true ? record : null;
       this.#byIp.set(ip, found);
+      const node = found === null ? undefined : state.nodes.get(found.nodeName ?? '');
+      if (node !== undefined) this.#byIpNode.set(ip, node);
     }
     return found ?? undefined;
   }
 
+  /** Whether any node of `state` is partitioned (read once per node map). */
+  #somePartitioned(state: ClusterState): boolean {
+    if (this.#partitionedOf !== state.nodes) {
+      this.#partitionedOf = state.nodes;
+      this.#anyPartitioned = false;
+      for (const node of state.nodes.values())
+        if (node.kubelet === 'partitioned') this.#anyPartitioned = true;
+    }
+    return this.#anyPartitioned;
+  }
+
+  #partitionedOf: ClusterState['nodes'] | undefined;
+  #anyPartitioned = false;
+
   #byIpState: ClusterState | undefined;
   readonly #byIp = new Map<string, PodRecord | null>();
+  readonly #byIpNode = new Map<string, NodeRecord>();
 }
 
 // Endpoint lists are reused while the rules are unchanged, and so are their "ip:port" lists.
@@ -1395,6 +1420,8 @@ interface Decision {
   readonly portKey: string;
   /** The source as NetworkPolicy sees it before any SNAT. */
   readonly origin: EnforcedEndpoint;
+  /** `connectionSource.ip` in canonical form (null when it is no address), read at the first result. */
+  canonicalSource: string | null | undefined;
   /** The balancing policy and backend list, looked up at the first pick. */
   policy?: LoadBalancingPolicy;
   /** Whether connections through it are counted (see `#balance`). */
@@ -1451,7 +1478,6 @@ interface IpvsDestinations {
   nextCheck: Instant;
 }
 
-/** A port's rules as one node programs them for one Service version. */
 /** One port of one Service version: what every node reads of it, and what each node programs. */
 interface PortRules {
   readonly info: ServicePortInfo;
@@ -1460,6 +1486,7 @@ interface PortRules {
   readonly byNode: Map<string, ProgrammedPort>;
 }
 
+/** A port's rules as one node programs them for one Service version. */
 interface ProgrammedPort {
   readonly info: ServicePortInfo;
   readonly categorized: CategorizedEndpoints;

@@ -57,6 +57,31 @@ describe('DataPlane.connect', () => {
     expect(result.sourceIPSeenByBackend).toBe(cluster.state.pods.get('shop/client')?.podIP);
   });
 
+  it('masquerades a hairpin: a pod reaching its own Service and landing on itself (connect and route)', () => {
+    const { cluster, dataPlane, clusterIP } = setup(2);
+    const [self, other] = [...cluster.state.pods.values()]
+      .filter((pod) => pod.key.startsWith('shop/web-'))
+      .map((pod) => pod.key);
+    const target = { ip: clusterIP, port: 80, protocol: 'TCP' } as const;
+    const route = dataPlane.route({ kind: 'pod', pod: self! }, target);
+    const seen = new Map<string, ConnectResult>();
+    for (let i = 0; i < 40; i++) {
+      const direct = dataPlane.connect({ kind: 'pod', pod: self! }, target);
+      const routed = route.connect();
+      for (const result of [direct, routed]) seen.set(result.backend?.pod ?? '', result);
+    }
+    const node = cluster.state.pods.get(self!)!.nodeName!;
+    // To itself: SNAT to its node's address; to the other endpoint: its own pod IP.
+    expect(seen.get(self!)).toMatchObject({
+      masqueraded: true,
+      sourceIPSeenByBackend: cluster.state.nodes.get(node)!.address,
+    });
+    expect(seen.get(other!)).toMatchObject({
+      masqueraded: false,
+      sourceIPSeenByBackend: cluster.state.pods.get(self!)!.podIP,
+    });
+  });
+
   it('refuses (REJECT) when the Service has no endpoints, and refuses an undeclared port on a pod', () => {
     const { cluster, dataPlane, clusterIP } = setup(0);
     expect(
