@@ -1,7 +1,6 @@
 import type { EndpointSlice, Service } from '@knsim/api';
 import {
   RandomStream,
-  maxDuration,
   sampleDuration,
   type Duration,
   type DurationDistribution,
@@ -45,12 +44,6 @@ interface NodeState {
   /** Every sync so far: its time and how much of the log it programmed (for past instants). */
   syncTimes: number[];
   syncApplied: number[];
-  /**
-   * Set when the node was first asked long enough after the last change that everything in the
-   * log [0, settledWithout) had surely been programmed: it answered without walking the log (no
-   * draws, no sync history). Anything that needs more (a longer log, the past) walks it first.
-   */
-  settledWithout: number | undefined;
 }
 
 /**
@@ -73,14 +66,9 @@ export class ProxyViews {
   readonly #logIndices = new Map<string, number[]>();
   readonly #log: ServiceVersion[] = [];
   readonly #nodes = new Map<string, NodeState>();
-  // No entry of the log arrives later than its change plus this, nor is programmed later than
-  // its arrival plus minSyncPeriod (Infinity for an unbounded delay: no shortcut).
-  readonly #settleBound: number;
-  #lastChangeAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: ProxyViewOptions) {
     this.#options = options;
-    this.#settleBound = maxDuration(options.propagation) + options.minSyncPeriod;
   }
 
   /** Records a change of a Service (or of its slices) at virtual time `at`. */
@@ -101,7 +89,6 @@ export class ProxyViews {
     // Nodes see it at their next query: a query at or after the last processed instant goes on
     // through the longer log (the change comes with a new cluster state, so cached answers go).
     this.#log.push(version);
-    if (at > this.#lastChangeAt) this.#lastChangeAt = at;
     return version;
   }
 
@@ -141,7 +128,6 @@ export class ProxyViews {
   syncs(node: string, serviceKey: string, until: Instant): { version: number; at: Instant }[] {
     const state = this.#node(node);
     this.#advance(state, until);
-    this.#walk(state);
     const out: { version: number; at: Instant }[] = [];
     for (let i = 0; i < state.syncTimes.length; i++) {
       const at = state.syncTimes[i] as number;
@@ -175,7 +161,6 @@ export class ProxyViews {
         stableUntil: Number.NEGATIVE_INFINITY,
         syncTimes: [],
         syncApplied: [],
-        settledWithout: undefined,
       };
       this.#nodes.set(node, state);
     }
@@ -188,7 +173,6 @@ export class ProxyViews {
       this.#advance(state, at);
       return state.applied;
     }
-    this.#walk(state);
     // The last sync at or before `at`.
     const times = state.syncTimes;
     let low = 0;
@@ -201,31 +185,9 @@ export class ProxyViews {
     return low === 0 ? 0 : (state.syncApplied[low - 1] as number);
   }
 
-  /** Processes the node's deliveries and syncs up to `at`; `exact` never takes the shortcut. */
-  #advance(state: NodeState, at: Instant, exact = false): void {
+  #advance(state: NodeState, at: Instant): void {
     if (at < state.processedTo) return;
     const log = this.#log;
-    if (state.settledWithout !== undefined) {
-      if (state.settledWithout === log.length) {
-        state.processedTo = at;
-        return;
-      }
-      this.#walk(state);
-    } else if (
-      !exact &&
-      state.processedTo === Number.NEGATIVE_INFINITY &&
-      log.length > 0 &&
-      at >= this.#lastChangeAt + this.#settleBound
-    ) {
-      // First asked after every change had surely been programmed (a node whose first connection
-      // comes once the cluster has settled): all of the log, nothing pending. What walking would
-      // find too, without a draw per entry; `#walk` makes the history when something needs it.
-      state.settledWithout = log.length;
-      state.applied = log.length;
-      state.stableUntil = Number.POSITIVE_INFINITY;
-      state.processedTo = at;
-      return;
-    }
     for (;;) {
       const next = state.arrived;
       let nextArrival = Number.POSITIVE_INFINITY;
@@ -255,20 +217,5 @@ export class ProxyViews {
       state.pendingDelay = undefined;
       state.scheduledSync ??= Math.max(nextArrival, state.lastSync + this.#options.minSyncPeriod);
     }
-  }
-
-  /**
-   * Replaces a settled node's shortcut with the real walk up to where it had answered: the draws
-   * are made in log order from the node's untouched stream, so the state is exactly what asking
-   * all along would have built.
-   */
-  #walk(state: NodeState): void {
-    if (state.settledWithout === undefined) return;
-    const to = state.processedTo;
-    state.settledWithout = undefined;
-    state.applied = 0;
-    state.processedTo = Number.NEGATIVE_INFINITY;
-    state.stableUntil = Number.NEGATIVE_INFINITY;
-    this.#advance(state, to, true);
   }
 }
