@@ -6,17 +6,17 @@ import { controlPlaneObjects } from './controlPlane.js';
 import { dataPlaneWorkload } from './dataPlaneWorkload.js';
 import { rssMiB, timeSeconds, type Measurement } from './harness.js';
 
-/**
- * 100 nodes, 2,000 pods and 200 Services; every Deployment's pods call the next Service by its
- * ClusterIP with a new connection per request (keep-alive off), open loop, until 10^6 requests
- * (10^5 with --quick) have been sent. Reports simulated requests per wall second and compares it
- * with the kernel's bare-heap limit measured in the same process.
- */
-export function dataPlaneBenchmarks(
-  options: { quick: boolean },
-  bareHeapEventsPerSecond: number | undefined,
-): Measurement[] {
-  const requests = options.quick ? 100_000 : 1_000_000;
+/** One run of the data-plane workload on a new cluster. */
+interface DataPlaneRun {
+  readonly sent: number;
+  readonly seconds: number;
+  /** Wall time of the first 10 simulated seconds, and what was sent in them. */
+  readonly first: number;
+  readonly sentFirst: number;
+  readonly rssGrowth: number;
+}
+
+function runDataPlaneWorkload(requests: number): DataPlaneRun {
   const { cluster, simulatedSeconds, counts } = dataPlaneWorkload(
     {
       core: { HOUR, SECOND },
@@ -36,20 +36,44 @@ export function dataPlaneBenchmarks(
     rssHigh = Math.max(rssHigh, rssMiB());
   };
   // The first 10 simulated seconds apart (each client's first route decision and first result
-  // per backend, compiling), so the steady rate after them can be reported beside the total.
+  // per backend), so the steady rate after them can be reported beside the total.
   const first = timeSeconds(chunk);
   const sentFirst = counts().sent;
   const rest = timeSeconds(() => {
     for (let i = 1; i < simulatedSeconds / 10; i++) chunk();
   });
-  const seconds = first + rest;
   const { sent, ok } = counts();
   if (ok < sent * 0.99) throw new Error(`data-plane benchmark: only ${ok} of ${sent} requests succeeded`);
-  const perSecond = sent / seconds;
-  const label = `data-plane/100 nodes, 2000 pods, 200 Services, ${sent.toLocaleString('en-US')} requests, keep-alive off`;
+  return { sent, seconds: first + rest, first, sentFirst, rssGrowth: rssHigh - rssBefore };
+}
+
+/**
+ * 100 nodes, 2,000 pods and 200 Services; every Deployment's pods call the next Service by its
+ * ClusterIP with a new connection per request (keep-alive off), open loop, until 10^6 requests
+ * (10^5 with --quick) have been sent. Reports simulated requests per wall second and compares it
+ * with the kernel's bare-heap limit measured in the same process.
+ *
+ * Like the kernel suite's rates, the figure is the best of a few runs (3; 1 with --quick): each
+ * run builds a new cluster, so every run pays its own first use (route decisions, first results,
+ * proxy views); only the first run of the process also pays for compiling the code, and its rate
+ * is reported on a row of its own.
+ */
+export function dataPlaneBenchmarks(
+  options: { quick: boolean },
+  bareHeapEventsPerSecond: number | undefined,
+): Measurement[] {
+  const requests = options.quick ? 100_000 : 1_000_000;
+  const runs: DataPlaneRun[] = [];
+  for (let i = 0; i < (options.quick ? 1 : 3); i++) runs.push(runDataPlaneWorkload(requests));
+  const rate = (run: DataPlaneRun): number => run.sent / run.seconds;
+  const best = runs.reduce((a, b) => (rate(b) > rate(a) ? b : a));
+  const coldest = runs[0] as DataPlaneRun;
+  const perSecond = rate(best);
+  const label = `data-plane/100 nodes, 2000 pods, 200 Services, ${best.sent.toLocaleString('en-US')} requests, keep-alive off`;
+  const of = runs.length === 1 ? '' : ` (best of ${runs.length} runs, each on a new cluster)`;
   return [
     {
-      name: `${label}: simulated requests`,
+      name: `${label}: simulated requests${of}`,
       unit: 'requests/s',
       value: perSecond,
       ...(bareHeapEventsPerSecond === undefined
@@ -57,14 +81,36 @@ export function dataPlaneBenchmarks(
         : { baseline: 'kernel bare-heap limit (events/s)', ratio: perSecond / bareHeapEventsPerSecond }),
       ...(options.quick ? {} : { target: '>= 500,000' }),
     },
-    { name: `${label}: wall time`, unit: 's', value: seconds },
-    { name: `${label}: wall time of the first 10 simulated seconds (first use)`, unit: 's', value: first },
+    ...(runs.length === 1
+      ? []
+      : [
+          {
+            name: `${label}: simulated requests, the process's first run (compiling too)`,
+            unit: 'requests/s',
+            value: rate(coldest),
+          },
+          {
+            name: `${label}: simulated requests, mean of the runs`,
+            unit: 'requests/s',
+            value: runs.reduce((sum, run) => sum + rate(run), 0) / runs.length,
+          },
+        ]),
+    { name: `${label}: wall time${of}`, unit: 's', value: best.seconds },
     {
-      name: `${label}: steady rate after the first 10 simulated seconds`,
-      unit: 'requests/s',
-      value: (sent - sentFirst) / rest,
+      name: `${label}: wall time of the first 10 simulated seconds (first use)${of}`,
+      unit: 's',
+      value: best.first,
     },
-    { name: `${label}: peak RSS growth during traffic`, unit: 'MiB', value: rssHigh - rssBefore },
+    {
+      name: `${label}: steady rate after the first 10 simulated seconds${of}`,
+      unit: 'requests/s',
+      value: (best.sent - best.sentFirst) / (best.seconds - best.first),
+    },
+    {
+      name: `${label}: peak RSS growth during traffic (largest of the runs)`,
+      unit: 'MiB',
+      value: Math.max(...runs.map((run) => run.rssGrowth)),
+    },
     ...proxyViewsAtScale(options),
   ];
 }
