@@ -7,13 +7,15 @@ import { runDocument } from '../../src/runDocument.js';
 import { demoDocument } from './support.js';
 
 // A deliberately non-deterministic policy: it keeps state across runs (module level), so the
-// second run of a seed picks other backends than the first.
-let flakyCounter = 0;
+// second run of a seed picks other backends than the first. A pseudo-random sequence, not a
+// counter: a counter's picks would repeat whenever a run made a multiple of the backends' count.
+let flakyState = 1;
 class FlakyPolicy extends BasePolicy {
   readonly name = 'knsim-test-flaky';
   pick(backends: readonly Backend[]): Backend | undefined {
     const live = backends.filter((b) => b.weight > 0);
-    return live[flakyCounter++ % Math.max(1, live.length)];
+    flakyState = (flakyState * 48_271) % 2_147_483_647;
+    return live[flakyState % Math.max(1, live.length)];
   }
 }
 registerPolicy('knsim-test-flaky', () => new FlakyPolicy());
