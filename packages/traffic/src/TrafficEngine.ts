@@ -173,6 +173,16 @@ interface ClientSlot {
   /** The client's path through the data plane to the target address it last resolved. */
   route: ConnectRoute | undefined;
   routeIp: string | undefined;
+  /**
+   * The route's direct pick (`ConnectRoute.directPick`), copied here: while the state is
+   * `pickState` and the time before `pickUntil`, a connection is `pickDraw(pickRng, pickCount)`
+   * without reading the route (undefined `pickState`: ask the route).
+   */
+  pickState: ClusterState | undefined;
+  pickUntil: number;
+  pickDraw: ((rng: RandomStream, n: number) => number) | undefined;
+  pickRng: RandomStream | undefined;
+  pickCount: number;
 }
 
 interface WorkloadRuntime {
@@ -517,6 +527,11 @@ export class TrafficEngine {
             entriesVersion: -1,
             route: undefined,
             routeIp: undefined,
+            pickState: undefined,
+            pickUntil: 0,
+            pickDraw: undefined,
+            pickRng: undefined,
+            pickCount: 0,
           }),
         );
       }
@@ -663,20 +678,32 @@ export class TrafficEngine {
       );
       slot.route = route;
       slot.routeIp = ip;
+      slot.pickState = undefined;
     }
-    const position = route.connectAt();
-    if (position < 0)
-      return this.#onConnect(
-        request,
-        route.lastResult as ConnectResult,
-        client,
-        clientNode,
-        resolveDelay,
-        state,
+    let position: number;
+    if (slot.pickState === state && this.cluster.now < slot.pickUntil) {
+      // What `route.connectAt()` would do now, from the copy in the slot (its version has not
+      // changed since, so the entries stand).
+      position = (slot.pickDraw as (rng: RandomStream, n: number) => number)(
+        slot.pickRng as RandomStream,
+        slot.pickCount,
       );
-    if (slot.entriesVersion !== route.version) {
-      slot.entries.length = 0;
-      slot.entriesVersion = route.version;
+    } else {
+      position = route.connectAt();
+      if (slot.entriesVersion !== route.version) {
+        slot.entries.length = 0;
+        slot.entriesVersion = route.version;
+      }
+      this.#holdPick(slot, route);
+      if (position < 0)
+        return this.#onConnect(
+          request,
+          route.lastResult as ConnectResult,
+          client,
+          clientNode,
+          resolveDelay,
+          state,
+        );
     }
     // A result this client had before (the usual case): its entry has all a connection needs.
     const entries = slot.entries;
@@ -692,7 +719,23 @@ export class TrafficEngine {
         clientNode,
         resolveDelay,
       );
-    this.#onConnect(request, route.resultAt(position), client, clientNode, resolveDelay, state, slot, at);
+    const result = route.resultAt(position);
+    this.#holdPick(slot, route);
+    this.#onConnect(request, result, client, clientNode, resolveDelay, state, slot, at);
+  }
+
+  /** Copies the route's direct pick into the client's slot (see `ClientSlot.pickState`). */
+  #holdPick(slot: ClientSlot, route: ConnectRoute): void {
+    const pick = route.directPick();
+    if (pick === undefined || pick.version !== slot.entriesVersion) {
+      slot.pickState = undefined;
+      return;
+    }
+    slot.pickState = pick.state;
+    slot.pickUntil = pick.validUntil;
+    slot.pickDraw = pick.draw;
+    slot.pickRng = pick.rng;
+    slot.pickCount = pick.count;
   }
 
   /**

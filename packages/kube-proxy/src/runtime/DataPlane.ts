@@ -74,6 +74,28 @@ export interface ConnectRoute {
   readonly lastResult: ConnectResult | undefined;
   /** Changes (to a number no route had before) whenever the route's positions are renumbered. */
   readonly version: number;
+  /**
+   * When the route's connections are one draw each (kube-proxy's own random choice with nothing
+   * else to do), what they do, as of the latest `connectAt()` or `resultAt()`; otherwise
+   * undefined. See {@link DirectPick}.
+   */
+  directPick(): DirectPick | undefined;
+}
+
+/**
+ * What a route's connection does while nothing changes, for a caller that keeps it beside its
+ * own data per client (one object fewer to read per connection): while the cluster's state is
+ * `state` and the time is before `validUntil`, `connectAt()` answers `draw(rng, count)` and does
+ * nothing else, and positions keep their meaning under `version`. Read it again after each
+ * `connectAt()` or `resultAt()` the caller makes (a first result can shorten `validUntil`).
+ */
+export interface DirectPick {
+  readonly state: ClusterState | undefined;
+  readonly validUntil: number;
+  readonly draw: (rng: RandomStream, n: number) => number;
+  readonly rng: RandomStream;
+  readonly count: number;
+  readonly version: number;
 }
 
 export interface ConnectTarget {
@@ -440,6 +462,7 @@ export class DataPlane {
         },
         lastResult: undefined as ConnectResult | undefined,
         version: ++this.#routeVersions,
+        directPick: (): DirectPick | undefined => undefined,
       };
       return flow;
     }
@@ -483,6 +506,11 @@ export class DataPlane {
 
     connectAt(): number {
       return this.owner.#connectRoute(this);
+    }
+
+    directPick(): DirectPick | undefined {
+      // The route itself carries the fields (no object made per call).
+      return this.draw === undefined ? undefined : (this as unknown as DirectPick);
     }
 
     resultAt(position: number): ConnectResult {

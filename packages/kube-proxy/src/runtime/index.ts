@@ -7,6 +7,7 @@ export {
   type ConnectResult,
   type ConnectSource,
   type ConnectTarget,
+  type DirectPick,
 } from './DataPlane.js';
 export { ProxyViews, type ProxyViewOptions, type ServiceVersion } from './ProxyViews.js';
 export { PolicyEnforcement, type EnforcedEndpoint, type EnforcementVerdict } from './PolicyEnforcement.js';

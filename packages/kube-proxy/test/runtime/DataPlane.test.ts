@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseManifests } from '@knsim/api';
 import { MILLISECOND, SECOND } from '@knsim/core';
 import { Cluster, type ClusterConfigSpec } from '@knsim/control-plane';
-import { DataPlane, type ConnectResult } from '../../src/runtime/DataPlane.js';
+import { DataPlane, type ConnectResult, type DirectPick } from '../../src/runtime/DataPlane.js';
 import { IptablesRandomPolicy, registerPolicy, type Backend } from '../../src/policies/index.js';
 
 const manifests = (web: number, extra = '') => `
@@ -470,6 +470,47 @@ describe('DataPlane.route', () => {
     expect(byPosition.size).toBe(2);
     expect(new Set([...byPosition.values()].map((r) => r.backend?.pod)).size).toBe(2);
   });
+
+  for (const variant of variants) {
+    it(`a caller keeping the direct pick connects as connectAt() does (${variant.name}), across a scale-down`, () => {
+      const run = (direct: boolean) => {
+        const { cluster, dataPlane, clusterIP } = setup(4, variant.extra ?? '', variant.config);
+        const route = dataPlane.route(
+          { kind: 'pod', pod: 'shop/client' },
+          { ip: clusterIP, port: 80, protocol: 'TCP' },
+        );
+        let held: DirectPick | undefined;
+        let heldUntil = 0;
+        let heldState: unknown;
+        let drawn = 0;
+        const seen: string[] = [];
+        for (let i = 0; i < 120; i++) {
+          if (i === 60) cluster.scale('Deployment', 'shop', 'web', 2);
+          cluster.runFor(50 * MILLISECOND);
+          let position: number;
+          if (direct && held !== undefined && heldState === cluster.state && cluster.now < heldUntil) {
+            position = held.draw(held.rng, held.count);
+            drawn++;
+          } else {
+            position = route.connectAt();
+          }
+          const result = position >= 0 ? route.resultAt(position) : route.lastResult!;
+          // What a caller keeps: the fields as they are now (the route may change them later).
+          held = route.directPick();
+          heldUntil = held?.validUntil ?? 0;
+          heldState = held?.state;
+          seen.push(`${route.version} ${position} ${result.result} ${result.backend?.pod ?? '-'}`);
+          result.release?.(cluster.now, 1_000, result.result === 'connected');
+        }
+        return { seen, drawn };
+      };
+      const directly = run(true);
+      expect(directly.seen).toEqual(run(false).seen);
+      // kube-proxy's own random choice offers the direct pick; the others never do.
+      const plain = variant.config.proxy?.mode !== 'ipvs' && variant.config.proxy?.policy === undefined;
+      expect(directly.drawn > 0).toBe(plain && variant.extra === undefined);
+    });
+  }
 
   it("a user's subclass of the iptables policy picks with its own pick on a route", () => {
     class AlwaysLast extends IptablesRandomPolicy {
