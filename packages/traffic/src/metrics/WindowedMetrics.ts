@@ -107,24 +107,11 @@ export class WindowedMetrics {
    * only when a window is first touched.
    */
   record(at: Instant, outcome: Outcome, latency?: Duration): void {
-    const index = this.indexAt(at);
-    let window = index === this.#lastIndex ? this.#last : this.#windows[index];
-    if (window === undefined) {
-      window = { outcomes: new OutcomeCounter(), latency: undefined };
-      this.#windows[index] = window;
-    }
-    this.#lastIndex = index;
-    this.#last = window;
+    const window = this.#window(this.indexAt(at));
     window.outcomes.record(outcome);
     this.totals.record(outcome);
     if (latency !== undefined && outcome === 'ok') {
-      // Sized for the largest latency so far: windows then rarely grow their counts.
-      window.latency ??= new LatencyHistogram({
-        significantDigits: this.#windowDigits,
-        counts: 'int32',
-        ...(this.latency.count > 0 ? { expectedMax: this.latency.max } : {}),
-      });
-      window.latency.record(latency);
+      this.#latencyOf(window).record(latency);
       this.latency.record(latency);
     }
   }
@@ -140,25 +127,36 @@ export class WindowedMetrics {
       const index = this.indexAt(ats[start] as number);
       let end = start + 1;
       while (end < to && this.indexAt(ats[end] as number) === index) end++;
-      let window = index === this.#lastIndex ? this.#last : this.#windows[index];
-      if (window === undefined) {
-        window = { outcomes: new OutcomeCounter(), latency: undefined };
-        this.#windows[index] = window;
-      }
-      this.#lastIndex = index;
-      this.#last = window;
-      window.latency ??= new LatencyHistogram({
-        significantDigits: this.#windowDigits,
-        counts: 'int32',
-        ...(this.latency.count > 0 ? { expectedMax: this.latency.max } : {}),
-      });
+      const window = this.#window(index);
       // Histograms first: an invalid latency throws before anything is counted.
-      window.latency.recordMany(latencies, start, end);
+      this.#latencyOf(window).recordMany(latencies, start, end);
       this.latency.recordMany(latencies, start, end);
       window.outcomes.record('ok', end - start);
       this.totals.record('ok', end - start);
       start = end;
     }
+  }
+
+  /** Window `index`, made when first touched (consecutive records almost always share one). */
+  #window(index: number): Window {
+    let window = index === this.#lastIndex ? this.#last : this.#windows[index];
+    if (window === undefined) {
+      window = { outcomes: new OutcomeCounter(), latency: undefined };
+      this.#windows[index] = window;
+    }
+    this.#lastIndex = index;
+    this.#last = window;
+    return window;
+  }
+
+  /** A window's latency histogram, made at its first ok request. */
+  #latencyOf(window: Window): LatencyHistogram {
+    // Sized for the largest latency so far: windows then rarely grow their counts.
+    return (window.latency ??= new LatencyHistogram({
+      significantDigits: this.#windowDigits,
+      counts: 'int32',
+      ...(this.latency.count > 0 ? { expectedMax: this.latency.max } : {}),
+    }));
   }
 
   /** Number of windows from the first through the last one recorded into (0 when empty). */
