@@ -79,6 +79,57 @@ describe('RandomStream helpers', () => {
     expect(logs[n / 2]!).toBeLessThan(10.3);
   });
 
+  it('normal samples follow the standard normal law: Kolmogorov-Smirnov, quantiles and the tail (10^6 draws, seed 7)', () => {
+    // Φ by Abramowitz and Stegun 7.1.26 (|error| < 1.5e-7, far below the statistics' resolution).
+    const cdf = (x: number): number => {
+      const z = Math.abs(x) / Math.SQRT2;
+      const t = 1 / (1 + 0.3275911 * z);
+      const erf =
+        1 -
+        ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) *
+          t *
+          Math.exp(-z * z);
+      return x >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+    };
+    const r = new RandomStreams(7).stream('normal');
+    const n = 1_000_000;
+    const xs = new Float64Array(n);
+    for (let i = 0; i < n; i++) xs[i] = r.normal();
+    xs.sort();
+    let d = 0;
+    for (let i = 0; i < n; i++) {
+      const f = cdf(xs[i]!);
+      d = Math.max(d, f - i / n, (i + 1) / n - f);
+    }
+    // The 1% critical value of the KS statistic.
+    expect(d).toBeLessThan(1.63 / Math.sqrt(n));
+    const share = (test: (x: number) => boolean): number => xs.filter(test).length / n;
+    // Within five standard errors of the exact shares.
+    const near = (observed: number, p: number): void =>
+      expect(Math.abs(observed - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / n));
+    near(
+      share((x) => x < 0),
+      0.5,
+    );
+    near(
+      share((x) => Math.abs(x) < 1),
+      0.682689492,
+    );
+    near(
+      share((x) => Math.abs(x) < 2),
+      0.954499736,
+    );
+    // Beyond the ziggurat's base layer (3.4426...): drawn by the tail method.
+    near(
+      share((x) => Math.abs(x) > 3.442619855899),
+      2 * (1 - cdf(3.442619855899)),
+    );
+    near(
+      share((x) => Math.abs(x) > 4),
+      6.334248e-5,
+    );
+  });
+
   it('choice, weightedChoice and shuffle', () => {
     const r = rng();
     const counts = { a: 0, b: 0, c: 0 };
