@@ -646,7 +646,8 @@ export class DataPlane {
       return failure('refused', 'no endpoint could be picked', hops, decided);
     }
     // The endpoint's address is canonical (a ProxyEndpoint's is); the source's was made so once.
-    decision.canonicalSource ??= canonicalIp(decision.connectionSource.ip) ?? null;
+    if (decision.canonicalSource === undefined)
+      decision.canonicalSource = canonicalIp(decision.connectionSource.ip) ?? null;
     const masquerade = masqueradeDecision({
       servicePort: decision.programmed.info,
       destination,
