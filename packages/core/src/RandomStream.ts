@@ -99,19 +99,15 @@ export class RandomStream {
     this.#s2 = (s2 * TWO_32) | 0;
   }
 
-  /** Alea's step in integers: t = 2091639·s0 + c·2^-32 is exact in doubles (below 2^53 · 2^-32). */
+  /** Alea's next output, a multiple of 2^-32 in [0, 1). */
   #next(): number {
-    const t = 2091639 * (this.#s0 >>> 0) + this.#c;
-    const carry = Math.floor(t / TWO_32);
-    const s2 = t - carry * TWO_32;
-    this.#c = carry;
-    this.#s0 = this.#s1;
-    this.#s1 = this.#s2;
-    this.#s2 = s2 | 0;
-    return s2 * TWO_MINUS_32;
+    return this.#nextWord() * TWO_MINUS_32;
   }
 
-  /** Alea's next output as its 32-bit integer (what `#next` divides by 2^32). */
+  /**
+   * Alea's step in integers, answering the output's 32-bit numerator: t = 2091639·s0 + c·2^-32 is
+   * exact in doubles (below 2^53 · 2^-32).
+   */
   #nextWord(): number {
     const t = 2091639 * (this.#s0 >>> 0) + this.#c;
     const carry = Math.floor(t / TWO_32);
